@@ -1,0 +1,51 @@
+# Two commands: `make run` sets everything up and serves the app; `make test` runs the whole test suite.
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+PYTHON := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages install clean
+
+run: install .env
+	$(PYTHON) manage.py collectstatic --no-input --verbosity 0
+	$(PYTHON) manage.py migrate --no-input
+	$(PYTHON) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+test: install .env
+	$(PYTHON) manage.py collectstatic --no-input --verbosity 0
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+# Update the Spanish catalogue from the code and templates, then compile it (needs gettext).
+messages: install .env
+	$(PYTHON) manage.py makemessages --locale es --no-obsolete --add-location file --ignore '.venv/*' --ignore '.tools/*' --ignore 'staticfiles/*'
+	$(PYTHON) manage.py compilemessages --locale es --ignore '.venv/*' --ignore '.tools/*'
+
+install: .venv/.synced
+
+.venv/.synced: uv.lock pyproject.toml .python-version | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+# A development settings file, made once; real environment variables still win over it.
+.env:
+	@printf 'DEBUG=True\nSECRET_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')" > $@
+	@echo "Wrote a development .env"
+
+clean:
+	rm -rf .venv .tools staticfiles

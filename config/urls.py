@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from directory import views as directory_views
+
+urlpatterns = [
+    path("", directory_views.home, name="home"),
+    path("healthz", directory_views.healthz, name="healthz"),
+    path("language/", directory_views.switch_language, name="switch_language"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("directory.urls")),
+    path("", include("referrals.urls")),
+]

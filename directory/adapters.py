@@ -1,0 +1,23 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Accounts exist only by invitation from an admin; nobody can sign up on their own."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+    def post_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse:
+        response = super().post_login(request, user, **kwargs)
+        # Show the app in the language the person chose last time, on this device too.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from directory.demo import demo_password, seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo organizations and one account per role (password from DEMO_PASSWORD). "
+        "Safe to run again. Refuses to run with DEBUG off unless --force is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Seed even though DEBUG is off.")
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Demo accounts have a known password: refusing to seed with DEBUG off (use --force)."
+            )
+        password = demo_password()
+        users = seed_demo(password=password)
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ with:"))
+        for user in users:
+            self.stdout.write(f"  {user.email:<28} {user.get_role_display():<16} password: {password}")

@@ -1,0 +1,91 @@
+"""Personas shared by every test: who works where, in which role.
+
+- hub: El Centro Hispano, a hub (does intake) that also takes referrals.
+- partner_org / other_partner_org: two partner organizations.
+- volunteer, coordinator: staff of the hub.
+- partner: staff of partner_org; partner2: staff of other_partner_org.
+- network_admin: a network administrator (directory and accounts, no case details).
+- outsider: a volunteer of another hub, who must see nothing of the first hub's cases.
+"""
+
+import os
+
+import pytest
+from django.test import Client
+
+from directory.models import Organization, Role, User
+
+# Playwright's sync API keeps an event loop running in the test thread; Django's ORM refuses to run in a thread
+# with a running loop unless told it is safe, which it is here (one test thread, no async code of ours).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_org(slug: str, name: str, *, hub: bool = False, partner: bool = False) -> Organization:
+    return Organization.objects.create(slug=slug, name=name, is_hub=hub, is_partner=partner)
+
+
+def make_user(email: str, org: Organization, role: str, **extra) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, organization=org, role=role, **extra)
+
+
+@pytest.fixture
+def hub(db) -> Organization:
+    return make_org("el-centro-hispano", "El Centro Hispano", hub=True, partner=True)
+
+
+@pytest.fixture
+def partner_org(db) -> Organization:
+    return make_org("the-hispanic-liaison", "The Hispanic Liaison", partner=True)
+
+
+@pytest.fixture
+def other_partner_org(db) -> Organization:
+    return make_org("el-refugio", "El Refugio", partner=True)
+
+
+@pytest.fixture
+def other_hub(db) -> Organization:
+    return make_org("comunidad-colectiva", "Comunidad Colectiva", hub=True)
+
+
+@pytest.fixture
+def volunteer(hub) -> User:
+    return make_user("vera@example.org", hub, Role.VOLUNTEER, display_name="Vera")
+
+
+@pytest.fixture
+def coordinator(hub) -> User:
+    return make_user("carmen@example.org", hub, Role.COORDINATOR, display_name="Carmen")
+
+
+@pytest.fixture
+def partner(partner_org) -> User:
+    return make_user("pablo@example.org", partner_org, Role.PARTNER, display_name="Pablo")
+
+
+@pytest.fixture
+def partner2(other_partner_org) -> User:
+    return make_user("paula@example.org", other_partner_org, Role.PARTNER, display_name="Paula")
+
+
+@pytest.fixture
+def network_admin(hub) -> User:
+    return make_user("ana@example.org", hub, Role.ADMIN, display_name="Ana", is_staff=True)
+
+
+@pytest.fixture
+def outsider(other_hub) -> User:
+    return make_user("otto@example.org", other_hub, Role.VOLUNTEER, display_name="Otto")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
