@@ -9,6 +9,8 @@ urlpatterns = [
     path("language/", directory_views.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("", include("directory.urls")),
+    path("help/", include("directory.public_urls")),
+    path("manage/", include("directory.manage_urls")),
+    path("api/hsds/", include("directory.api_urls")),
     path("", include("referrals.urls")),
 ]

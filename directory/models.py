@@ -1,8 +1,11 @@
+import re
+import unicodedata
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +21,108 @@ def localized(obj, field: str) -> str:
         if value:
             return value
     return getattr(obj, field)
+
+
+PHONE_PATTERN = r"^\+1[2-9][0-9]{2}[2-9][0-9]{6}$"
+
+
+def normalize_phone(value: str) -> str:
+    """A North American number in E.164 form (+19196874635), from the ways people write it."""
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
+        raise ValidationError(
+            _("Enter a 10-digit US phone number, such as 919-555-0123."), code="invalid_phone"
+        )
+    return f"+1{digits}"
+
+
+def format_phone(value: str) -> str:
+    """+19196874635 → 919-687-4635, as people in North Carolina write numbers."""
+    if value and value.startswith("+1") and len(value) == 12:
+        return f"{value[2:5]}-{value[5:8]}-{value[8:]}"
+    return value
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for matching what people type ("Peñas" ~ "penas")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+class County(models.Model):
+    """One of North Carolina's 100 counties, the unit every service area and referral is described in."""
+
+    fips = models.CharField(_("FIPS code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fips__regex=r"^37[0-9]{3}$"),
+                name="county_fips_valid",
+                violation_error_message=_("A North Carolina FIPS code has five digits and starts with 37."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:county", kwargs={"slug": self.slug})
+
+
+class Language(models.Model):
+    """A language families speak and organizations serve in (ISO 639 code where there is one)."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_es = models.CharField(_("name (Spanish)"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        return localized(self, "name")
+
+
+class ServiceCategory(models.Model):
+    """A kind of help after a raid (legal, bond, child care...). Codes are stable: reports and the HSDS export use them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_es = models.CharField(_("name (Spanish)"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def localized_description(self) -> str:
+        return localized(self, "description")
 
 
 class Organization(models.Model):
@@ -36,6 +141,7 @@ class Organization(models.Model):
     is_hub = models.BooleanField(_("does intake (hub)"), default=False)
     is_partner = models.BooleanField(_("takes referrals (partner)"), default=False)
     assured_date = models.DateField(_("listing last confirmed"), null=True, blank=True)
+    languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="+")
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -47,6 +153,9 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("manage:organization_detail", kwargs={"slug": self.slug})
 
     @property
     def localized_description(self) -> str:
@@ -158,3 +267,254 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_absolute_url(self) -> str:
         return reverse("home")
+
+
+class ServiceStatus(models.TextChoices):
+    # Values are HSDS 3.0's service status enum.
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+
+
+class Service(models.Model):
+    """What one organization offers in one category, where, in which languages, and how much room it has."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="services"
+    )
+    category = models.ForeignKey(
+        ServiceCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="services"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    eligibility_description = models.TextField(_("who is eligible"), blank=True)
+    eligibility_description_es = models.TextField(_("who is eligible (Spanish)"), blank=True)
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("languages spoken"), blank=True, related_name="+"
+    )
+    counties = models.ManyToManyField(
+        County, verbose_name=_("counties served"), blank=True, related_name="services"
+    )
+    is_statewide = models.BooleanField(_("serves the whole state"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
+    )
+    accepting_referrals = models.BooleanField(_("accepting referrals"), default=True)
+    capacity_available = models.PositiveIntegerField(_("places available"), default=0)
+    capacity_maximum = models.PositiveIntegerField(_("places in all"), default=0)
+    response_hours = models.PositiveIntegerField(
+        _("promised response time (hours)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How soon the organization promises to answer a new referral. Empty: the network's default."
+        ),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    url = models.URLField(_("web page"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organization__name", "category__position", "name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity_available__lte=models.F("capacity_maximum")),
+                name="service_capacity_within_maximum",
+                violation_error_message=_("Places available cannot be more than places in all."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ServiceStatus.values),
+                name="service_status_valid",
+                violation_error_message=_("Unknown status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(response_hours__isnull=True) | Q(response_hours__gte=1),
+                name="service_response_hours_positive",
+                violation_error_message=_("A promised response time is at least one hour."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.localized_name} · {self.organization.name}"
+
+    @property
+    def localized_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def localized_description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def localized_eligibility(self) -> str:
+        return localized(self, "eligibility_description")
+
+
+class PhoneType(models.TextChoices):
+    HOTLINE = "hotline", _("Hotline")
+    OFFICE = "office", _("Office")
+    TEXT = "text", _("Text messages")
+
+
+class Phone(models.Model):
+    """A hotline or office line: who answers, when, in which languages, for which counties."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="phones"
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("service"),
+        on_delete=models.SET_NULL,
+        related_name="phones",
+        null=True,
+        blank=True,
+    )
+    number = models.CharField(_("number"), max_length=16)
+    extension = models.CharField(_("extension"), max_length=10, blank=True)
+    type = models.CharField(_("type"), max_length=10, choices=PhoneType.choices, default=PhoneType.OFFICE)
+    description = models.CharField(_("what to call for"), max_length=200, blank=True)
+    description_es = models.CharField(_("what to call for (Spanish)"), max_length=200, blank=True)
+    hours = models.CharField(_("hours"), max_length=200, blank=True)
+    hours_es = models.CharField(_("hours (Spanish)"), max_length=200, blank=True)
+    languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="+")
+    counties = models.ManyToManyField(County, verbose_name=_("counties"), blank=True, related_name="phones")
+    is_statewide = models.BooleanField(_("serves the whole state"), default=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organization__name", "type", "number"]
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__regex=PHONE_PATTERN),
+                name="phone_number_normalised",
+                violation_error_message=_("Enter a 10-digit US phone number, such as 919-555-0123."),
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=PhoneType.values),
+                name="phone_type_valid",
+                violation_error_message=_("Unknown type."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization.name}: {self.display_number}"
+
+    def clean(self) -> None:
+        if self.number:
+            self.number = normalize_phone(self.number)
+
+    @property
+    def display_number(self) -> str:
+        return format_phone(self.number)
+
+    @property
+    def localized_description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def localized_hours(self) -> str:
+        return localized(self, "hours")
+
+
+class TextAlert(models.Model):
+    """Raid alerts by text message: "text @siembra4 to 81010" for Durham."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="text_alerts"
+    )
+    keyword = models.CharField(_("keyword"), max_length=40)
+    short_code = models.CharField(_("short code"), max_length=10)
+    counties = models.ManyToManyField(
+        County, verbose_name=_("counties"), blank=True, related_name="text_alerts"
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    description_es = models.CharField(_("description (Spanish)"), max_length=200, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organization__name", "keyword"]
+        verbose_name = _("text alert")
+        verbose_name_plural = _("text alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["keyword", "short_code"], name="text_alert_unique_keyword"),
+            models.CheckConstraint(
+                condition=Q(short_code__regex=r"^[0-9]{5,6}$"),
+                name="text_alert_short_code_valid",
+                violation_error_message=_("A short code has 5 or 6 digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.keyword} → {self.short_code}"
+
+    @property
+    def localized_description(self) -> str:
+        return localized(self, "description")
+
+
+class ResourceKind(models.TextChoices):
+    GUIDE = "guide", _("Know-your-rights guide")
+    APP = "app", _("App")
+    TOOLKIT = "toolkit", _("Toolkit")
+    FUND = "fund", _("Fund")
+    PETITION = "petition", _("Petition")
+
+
+class Resource(models.Model):
+    """Guides, apps, toolkits, funds and petitions the network points people to."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="resources",
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ResourceKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    url = models.URLField(_("link"), blank=True)
+    languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="+")
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ResourceKind.values),
+                name="resource_kind_valid",
+                violation_error_message=_("Unknown kind."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.localized_title
+
+    @property
+    def localized_title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def localized_description(self) -> str:
+        return localized(self, "description")

@@ -2,15 +2,27 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from directory.demo import USERS
-from directory.models import Organization, Role, User
+from directory.models import Organization, Phone, Resource, Role, Service, TextAlert, User
 
 pytestmark = pytest.mark.django_db
 
 
 def snapshot():
     return (
-        sorted(Organization.objects.values_list("slug", "name", "is_hub", "is_partner", "is_demo")),
+        sorted(
+            Organization.objects.values_list(
+                "slug", "name", "is_hub", "is_partner", "is_demo", "assured_date"
+            )
+        ),
         sorted(User.objects.values_list("email", "role", "organization__slug", "password")),
+        sorted(
+            Service.objects.values_list("id", "organization__slug", "category__code", "capacity_available")
+        ),
+        sorted(Service.counties.through.objects.values_list("service_id", "county_id")),
+        sorted(Phone.objects.values_list("id", "number", "type")),
+        sorted(Phone.counties.through.objects.values_list("phone_id", "county_id")),
+        sorted(TextAlert.objects.values_list("id", "keyword", "short_code")),
+        sorted(Resource.objects.values_list("id", "title", "kind")),
     )
 
 
@@ -25,11 +37,20 @@ def test_it_creates_one_account_per_role_with_the_demo_password(settings, monkey
         assert user.organization.is_demo
 
 
-def test_the_demo_orgs_are_a_hub_and_two_partners(settings):
+def test_it_loads_the_directory_from_the_source_post(settings):
     settings.DEBUG = True
     call_command("seed_demo")
-    assert Organization.objects.filter(is_hub=True).count() == 1
-    assert Organization.objects.filter(is_partner=True, is_hub=False).count() == 2
+    assert Phone.objects.filter(number="+19843772622", is_statewide=True).exists()  # Alerta Migratoria NC
+    assert TextAlert.objects.get(keyword="@siembra4", short_code="81010").counties.get().name == "Durham"
+    assert Service.objects.filter(organization__slug="el-centro-hispano", counties__name="Durham").exists()
+    assert all(row.is_demo for row in Service.objects.all())
+
+
+def test_the_demo_accounts_work_at_a_hub_and_two_different_partners(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert User.objects.get(email="volunteer@demo.example").organization.is_hub
+    assert User.objects.get(email="partner@demo.example").organization.is_partner
     assert (
         User.objects.get(email="partner@demo.example").organization
         != User.objects.get(email="partner2@demo.example").organization

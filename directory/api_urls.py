@@ -1,3 +1,3 @@
-app_name = "directory"
+app_name = "api"
 
 urlpatterns: list = []
