@@ -40,6 +40,18 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(
         "(for development, set DEBUG=True; `make run` does)."
     )
 
+# Encryption at rest for contact details and notes (Fernet keys, newest first), and the key of the phone-number hash.
+# Not SECRET_KEY: rotating one must not touch the other. The development values are public and for DEBUG only.
+DEVELOPMENT_FIELD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", DEVELOPMENT_FIELD_KEY if DEBUG else "")
+FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "development-only-hash-key" if DEBUG else "")
+if not DEBUG and (
+    not FIELD_ENCRYPTION_KEYS or DEVELOPMENT_FIELD_KEY in FIELD_ENCRYPTION_KEYS or len(FIELD_HASH_KEY) < 32
+):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS (Fernet keys) and FIELD_HASH_KEY (32+ random characters) must be set when DEBUG is off."
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -2,15 +2,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """'My work': the starting page for each role."""
-    return render(request, "directory/home.html")
 
 
 @login_not_required

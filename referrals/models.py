@@ -1,0 +1,380 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import County, Language, Organization, Role, Service, ServiceCategory
+from referrals.crypto import EncryptedTextField
+
+# Reference codes avoid letters and digits that are easy to confuse when read over the phone (0/O, 1/I/L).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    return "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    URGENT = "urgent", _("Urgent")
+    ROUTINE = "routine", _("Routine")
+
+
+class ReferralStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class ReferralOutcome(models.TextChoices):
+    HELPED = "helped", _("Family helped")
+    PARTLY_HELPED = "partly_helped", _("Family partly helped")
+    NOT_HELPED = "not_helped", _("Could not help")
+    FAMILY_WITHDREW = "family_withdrew", _("Family withdrew")
+    UNREACHABLE = "unreachable", _("Could not reach the family")
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReferralQuerySet":
+        """The referrals a person may open. Everything else is a 404 for them."""
+        if not user.is_authenticated or not user.is_active or not user.organization_id:
+            return self.none()
+        if user.role == Role.COORDINATOR:
+            return self.filter(hub_id=user.organization_id)
+        if user.role == Role.VOLUNTEER:
+            return self.filter(hub_id=user.organization_id).filter(Q(created_by=user) | Q(assigned_to=user))
+        if user.role == Role.PARTNER:
+            routed = Routing.objects.filter(
+                need__referral=OuterRef("pk"), organization_id=user.organization_id
+            )
+            return self.filter(Exists(routed))
+        return self.none()
+
+
+class Referral(models.Model):
+    """One family's case, owned by the hub organization that took the call."""
+
+    reference = models.CharField(
+        _("reference"), max_length=12, unique=True, default=new_reference, editable=False
+    )
+    hub = models.ForeignKey(
+        Organization, verbose_name=_("hub"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    county = models.ForeignKey(County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
+    language = models.ForeignKey(
+        Language, verbose_name=_("preferred language"), on_delete=models.PROTECT, related_name="+"
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.URGENT)
+    contact_name = EncryptedTextField(_("name or alias"), blank=True)
+    contact_phone = EncryptedTextField(_("phone"), blank=True)
+    phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    safe_to_call = models.BooleanField(_("safe to call"), default=True)
+    safe_to_text = models.BooleanField(_("safe to text"), default=False)
+    best_times = EncryptedTextField(_("best times to reach them"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("logged by")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_referrals",
+        verbose_name=_("assigned volunteer"),
+    )
+    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.OPEN
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ReferralOutcome.choices, blank=True)
+    intake_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(urgency__in=Urgency.values), name="referral_urgency_valid"),
+            models.CheckConstraint(
+                condition=Q(status=ReferralStatus.OPEN, outcome="", closed_at__isnull=True)
+                | Q(status=ReferralStatus.CLOSED, closed_at__isnull=False) & ~Q(outcome=""),
+                name="referral_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReferralStatus.OPEN
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    HELPED = "helped", _("Helped")
+    NOT_HELPED = "not_helped", _("Could not be helped")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Need(models.Model):
+    """One kind of help a family needs; routed to one organization at a time."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="needs")
+    category = models.ForeignKey(
+        ServiceCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["category__position"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "category"], name="need_unique_category"),
+            models.CheckConstraint(condition=Q(status__in=NeedStatus.values), name="need_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral.reference} · {self.category.code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == NeedStatus.OPEN
+
+
+class RoutingStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("No answer in time")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    COMPLETED = "completed", _("Completed")
+
+
+LIVE_ROUTING = [RoutingStatus.PENDING, RoutingStatus.ACCEPTED]
+
+
+class DeclineReason(models.TextChoices):
+    NO_CAPACITY = "no_capacity", _("No capacity right now")
+    OUT_OF_AREA = "out_of_area", _("Outside our service area")
+    NOT_ELIGIBLE = "not_eligible", _("Family is not eligible")
+    NOT_OUR_SERVICE = "not_our_service", _("We do not offer this service")
+    LANGUAGE = "language", _("We cannot serve in the family's language")
+    OTHER = "other", _("Other reason")
+
+
+class RoutingOutcome(models.TextChoices):
+    HELPED = "helped", _("Helped")
+    NOT_HELPED = "not_helped", _("Could not help")
+
+
+class Routing(models.Model):
+    """A need sent to one organization: pending until it accepts, declines or the deadline passes."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="routings")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="routings"
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("service"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="routings",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RoutingStatus.choices, default=RoutingStatus.PENDING
+    )
+    deadline = models.DateTimeField(_("answer needed by"))
+    decline_reason = models.CharField(_("reason"), max_length=20, choices=DeclineReason.choices, blank=True)
+    decline_note = EncryptedTextField(_("details"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=RoutingOutcome.choices, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("routing")
+        verbose_name_plural = _("routings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need"], condition=Q(status__in=LIVE_ROUTING), name="routing_one_live_per_need"
+            ),
+            models.CheckConstraint(condition=Q(status__in=RoutingStatus.values), name="routing_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=RoutingStatus.DECLINED) | ~Q(decline_reason=""),
+                name="routing_decline_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RoutingStatus.COMPLETED) | ~Q(outcome=""),
+                name="routing_completion_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} → {self.organization}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_ROUTING
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == RoutingStatus.PENDING and self.deadline <= timezone.now()
+
+
+class Consent(models.Model):
+    """The family's agreement to share contact details with the organizations their needs are routed to."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="consents")
+    categories = models.ManyToManyField(ServiceCategory, verbose_name=_("needs it covers"), related_name="+")
+    explained_in = models.ForeignKey(
+        Language, verbose_name=_("explained in"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(revoked_at__isnull=True),
+                name="consent_one_active_per_referral",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral.reference} consent"
+
+    def is_active(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Case logged")
+    CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    ROUTED = "routed", _("Need sent to an organization")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("No answer in time")
+    WITHDRAWN = "withdrawn", _("Routing withdrawn")
+    COMPLETED = "completed", _("Completed")
+    NOTE = "note", _("Note added")
+    FOLLOW_UP = "follow_up", _("Follow-up scheduled")
+    FOLLOW_UP_DONE = "follow_up_done", _("Follow-up done")
+    ASSIGNED = "assigned", _("Assigned")
+    NEED_WITHDRAWN = "need_withdrawn", _("Need withdrawn")
+    CLOSED = "closed", _("Case closed")
+
+
+class ReferralEvent(models.Model):
+    """The append-only timeline of a referral: who did what, when, from which state to which."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    routing = models.ForeignKey(
+        Routing, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    need = models.ForeignKey(Need, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral.reference} {self.kind}"
+
+
+class Note(models.Model):
+    """A free-text note on a case, encrypted. Partners' notes are tied to their routing."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="case_notes")
+    routing = models.ForeignKey(
+        Routing, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = EncryptedTextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral.reference} note"
+
+
+class FollowUp(models.Model):
+    """A reminder to check on the family by a date."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="follow_ups")
+    due_date = models.DateField(_("due"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("who")
+    )
+    note = EncryptedTextField(_("what to check"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral.reference} follow-up {self.due_date}"
+
+
+class AccessLog(models.Model):
+    """Who saw a case's contact details or exported data, and when. Never holds the values themselves."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=40)
+    reference = models.CharField(max_length=12, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.reference}"

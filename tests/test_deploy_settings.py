@@ -12,6 +12,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "p" * 20 + "-production-secret-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "referrals.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://referrals.example.org",
+    "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1maWVsZC1rZXktZm9yLXRlc3RzLTA=",
+    "FIELD_HASH_KEY": "production-hash-key-for-the-deploy-check-0123",
 }
 
 
@@ -19,7 +21,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -41,6 +43,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_field_encryption_keys():
+    result = manage("check", env={**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEYS": ""})
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_production_refuses_the_development_secret_key():

@@ -1,0 +1,79 @@
+"""Who may see and change which referral. Every view goes through these; anything out of scope is a 404."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from directory.models import Role, User
+from referrals.models import LIVE_ROUTING, Consent, Referral, Routing
+from referrals.services import manages
+
+
+def get_referral_for_user(user: User, reference: str, *, write: bool = False) -> Referral:
+    """The referral if the user may see it (404 otherwise); with write=True, 403 for those who may only look."""
+    referral = get_object_or_404(
+        Referral.objects.visible_to(user).select_related(
+            "hub", "county", "language", "created_by", "assigned_to"
+        ),
+        reference=reference,
+    )
+    if write and not manages(user, referral):
+        raise PermissionDenied
+    return referral
+
+
+def get_routing_for_partner(user: User, referral: Referral, routing_id: int) -> Routing:
+    """A routing of this referral to the partner's own organization, or 404."""
+    if user.role != Role.PARTNER:
+        raise Http404
+    return get_object_or_404(
+        Routing.objects.select_related("need__category", "need__referral"),
+        pk=routing_id,
+        need__referral=referral,
+        organization_id=user.organization_id,
+    )
+
+
+def active_consent(referral: Referral) -> Consent | None:
+    now = timezone.now()
+    for consent in referral.consents.prefetch_related("categories").filter(revoked_at__isnull=True):
+        if consent.is_active(now):
+            return consent
+    return None
+
+
+def can_see_contact(user: User, referral: Referral, *, consent: Consent | None = None) -> bool:
+    """Hub staff on the case always; a partner only while its routing is live and the family's consent covers it."""
+    if manages(user, referral):
+        return True
+    if user.role != Role.PARTNER or not referral.is_open:
+        return False
+    consent = consent if consent is not None else active_consent(referral)
+    if consent is None:
+        return False
+    covered = {category.pk for category in consent.categories.all()}
+    return Routing.objects.filter(
+        need__referral=referral,
+        organization_id=user.organization_id,
+        status__in=LIVE_ROUTING,
+        need__category_id__in=covered,
+    ).exists()
+
+
+def routings_visible_to(user: User, referral: Referral):
+    """Hub staff see every routing of the case; a partner sees only its own organization's."""
+    routings = Routing.objects.select_related("organization", "service", "need__category").order_by(
+        "created_at"
+    )
+    if user.role == Role.PARTNER:
+        routings = routings.filter(organization_id=user.organization_id)
+    return routings.filter(need__referral=referral)
+
+
+def prefetch_routings_for(user: User) -> Prefetch:
+    queryset = Routing.objects.select_related("organization", "service").order_by("created_at")
+    if user.role == Role.PARTNER:
+        queryset = queryset.filter(organization_id=user.organization_id)
+    return Prefetch("routings", queryset=queryset)

@@ -1,0 +1,64 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import County, Organization, Role, ServiceCategory, User
+from referrals.models import Referral, ReferralStatus, Urgency
+
+
+class ReferralFilter(django_filters.FilterSet):
+    """Filters for the case list. Every choice list is built from what the person may already see."""
+
+    status = django_filters.ChoiceFilter(
+        choices=ReferralStatus.choices, label=_("Status"), empty_label=_("Any status")
+    )
+    county = django_filters.ModelChoiceFilter(
+        queryset=County.objects.none(), label=_("County"), empty_label=_("Any county")
+    )
+    category = django_filters.ModelChoiceFilter(
+        field_name="needs__category",
+        queryset=ServiceCategory.objects.all(),
+        label=_("Need"),
+        empty_label=_("Any need"),
+    )
+    urgency = django_filters.ChoiceFilter(
+        choices=Urgency.choices, label=_("Urgency"), empty_label=_("Any urgency")
+    )
+    organization = django_filters.ModelChoiceFilter(
+        field_name="needs__routings__organization",
+        queryset=Organization.objects.none(),
+        label=_("Sent to"),
+        empty_label=_("Any organization"),
+    )
+    assigned_to = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), label=_("Assigned to"), empty_label=_("Anyone")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Follow-up overdue"))
+
+    class Meta:
+        model = Referral
+        fields = ["status", "county", "category", "urgency", "organization", "assigned_to", "overdue"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = request.user
+        visible = self.queryset
+        self.filters["county"].queryset = County.objects.filter(pk__in=visible.values("county_id"))
+        self.filters["organization"].queryset = Organization.objects.filter(
+            routings__need__referral__in=visible
+        ).distinct()
+        if user.role == Role.PARTNER:
+            # Partners do not see who works on cases at the hub, nor which other organizations were involved.
+            del self.filters["assigned_to"]
+            del self.filters["organization"]
+        else:
+            self.filters["assigned_to"].queryset = User.objects.filter(
+                organization_id=user.organization_id, role__in=[Role.VOLUNTEER, Role.COORDINATOR]
+            )
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(next_follow_up__lt=timezone.localdate(), status=ReferralStatus.OPEN)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -1,0 +1,124 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import County, Language, Role, ServiceCategory, User, normalize_phone
+from referrals.models import DeclineReason, ReferralOutcome, RoutingOutcome, Urgency
+
+
+class IntakeForm(forms.Form):
+    """What a volunteer asks a family on the phone: the minimum needed to route their needs. Nothing else."""
+
+    county = forms.ModelChoiceField(County.objects.all(), label=_("County"), empty_label=_("Choose a county"))
+    language = forms.ModelChoiceField(
+        Language.objects.all(), label=_("Language the family prefers"), empty_label=None
+    )
+    urgency = forms.ChoiceField(
+        choices=Urgency.choices,
+        initial=Urgency.URGENT,
+        widget=forms.RadioSelect,
+        label=_("How urgent is it?"),
+        help_text=_(
+            "Emergency: someone was just detained or children are alone. Partners must answer in 4 hours."
+        ),
+    )
+    categories = forms.ModelMultipleChoiceField(
+        ServiceCategory.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("What does the family need?"),
+        error_messages={"required": _("Choose at least one need.")},
+    )
+    contact_name = forms.CharField(
+        label=_("Name or alias"),
+        max_length=100,
+        required=False,
+        help_text=_("An alias is fine. Never write immigration status, A-numbers, birth dates or addresses."),
+    )
+    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    safe_to_call = forms.BooleanField(label=_("Safe to call"), required=False, initial=True)
+    safe_to_text = forms.BooleanField(label=_("Safe to text"), required=False)
+    best_times = forms.CharField(label=_("Best times to reach them"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=_("Only what partners need to help. Encrypted and deleted after the case closes."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "The family agreed that we share their name and phone with the organizations we send their needs to."
+        ),
+        required=False,
+    )
+    consent_language = forms.ModelChoiceField(
+        Language.objects.all(),
+        label=_("Consent was explained in"),
+        required=False,
+        empty_label=_("Same as above"),
+    )
+    intake_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = (
+            Language.objects.filter(code="es").values_list("pk", flat=True).first()
+        )
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"].strip()
+        return normalize_phone(phone) if phone else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("consent") and not (cleaned.get("contact_name") or cleaned.get("contact_phone")):
+            self.add_error(
+                "contact_name", _("Consent covers contact details: add a name or a phone, or untick it.")
+            )
+        if (
+            not cleaned.get("safe_to_call")
+            and not cleaned.get("safe_to_text")
+            and cleaned.get("contact_phone")
+        ):
+            self.add_error("safe_to_call", _("Say whether it is safe to call or to text this number."))
+        return cleaned
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(choices=DeclineReason.choices, label=_("Why can't you take it?"))
+    note = forms.CharField(
+        label=_("Details for the hub (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.ChoiceField(choices=RoutingOutcome.choices, widget=forms.RadioSelect, label=_("Outcome"))
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(choices=ReferralOutcome.choices, label=_("How did the case end?"))
+
+
+class FollowUpForm(forms.Form):
+    due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    assigned_to = forms.ModelChoiceField(User.objects.none(), label=_("Who"))
+    note = forms.CharField(label=_("What to check"), max_length=300, required=False)
+
+    def __init__(self, *args, hub, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = User.objects.filter(
+            organization=hub, role__in=[Role.VOLUNTEER, Role.COORDINATOR], is_active=True
+        )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(User.objects.none(), label=_("Assign to"))
+
+    def __init__(self, *args, hub, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(
+            organization=hub, role__in=[Role.VOLUNTEER, Role.COORDINATOR], is_active=True
+        )

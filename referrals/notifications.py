@@ -1,0 +1,91 @@
+"""Emails about referrals, sent through Django's tasks framework.
+
+Emails never contain a name, phone or note: only the reference code, the category, the urgency and a link. Each goes
+out in its recipient's language.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from directory.models import Role, User
+
+
+def on_commit(task_function, *args) -> None:
+    """Queue the email once the change is committed: a rolled-back change sends nothing."""
+    transaction.on_commit(lambda: task_function.enqueue(*args))
+
+
+def _send(*, template: str, recipients: list[tuple[str, str]], context: dict) -> int:
+    sent = 0
+    for address, language in recipients:
+        with translation.override(language):
+            subject = render_to_string(f"referrals/email/{template}_subject.txt", context).strip()
+            body = render_to_string(f"referrals/email/{template}_body.txt", context)
+        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    return sent
+
+
+def _staff(organization_id, roles: list[str]) -> list[tuple[str, str]]:
+    users = User.objects.filter(organization_id=organization_id, role__in=roles, is_active=True)
+    return [(user.email, user.preferred_language) for user in users]
+
+
+def _routing_context(routing) -> dict:
+    referral = routing.need.referral
+    return {
+        "reference": referral.reference,
+        "category": routing.need.category,
+        "urgency": referral.get_urgency_display,
+        "routing": routing,
+        "organization": routing.organization.name,
+        "link": settings.SITE_URL + reverse("referrals:detail", kwargs={"reference": referral.reference}),
+    }
+
+
+def _routing(routing_id: int):
+    from referrals.models import Routing
+
+    return Routing.objects.select_related("need__referral", "need__category", "organization").get(
+        pk=routing_id
+    )
+
+
+@task
+def routing_created(routing_id: int) -> int:
+    """A new referral for a partner: its staff and its intake address hear of it."""
+    routing = _routing(routing_id)
+    recipients = _staff(routing.organization_id, [Role.PARTNER])
+    if routing.organization.intake_email:
+        recipients.append((routing.organization.intake_email, settings.LANGUAGE_CODE))
+    return _send(template="routing_created", recipients=recipients, context=_routing_context(routing))
+
+
+@task
+def routing_answered(routing_id: int) -> int:
+    """A partner accepted, declined or completed: the volunteer on the case hears of it (its coordinators if none)."""
+    routing = _routing(routing_id)
+    referral = routing.need.referral
+    volunteer = referral.assigned_to or referral.created_by
+    if volunteer.is_active:
+        recipients = [(volunteer.email, volunteer.preferred_language)]
+    else:
+        recipients = _staff(referral.hub_id, [Role.COORDINATOR])
+    return _send(template="routing_answered", recipients=recipients, context=_routing_context(routing))
+
+
+@task
+def follow_ups_due(user_id: int, references: list[str]) -> int:
+    """Morning reminder of the follow-ups due today or overdue."""
+    user = User.objects.get(pk=user_id)
+    context = {
+        "references": references,
+        "link": settings.SITE_URL + reverse("home"),
+    }
+    return _send(
+        template="follow_ups_due", recipients=[(user.email, user.preferred_language)], context=context
+    )

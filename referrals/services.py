@@ -1,0 +1,437 @@
+"""Every change of a referral's state. Each function is atomic, locks the row it changes, checks that the
+transition is allowed, and writes its ReferralEvent. Views and commands call these; nothing else sets a status."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import County, Language, Role, Service, ServiceCategory, User
+from referrals import notifications
+from referrals.crypto import phone_digest
+from referrals.models import (
+    LIVE_ROUTING,
+    AccessLog,
+    Consent,
+    DeclineReason,
+    EventKind,
+    FollowUp,
+    Need,
+    NeedStatus,
+    Note,
+    Referral,
+    ReferralEvent,
+    ReferralOutcome,
+    ReferralStatus,
+    Routing,
+    RoutingOutcome,
+    RoutingStatus,
+    Urgency,
+)
+
+DEFAULT_RESPONSE_HOURS = {Urgency.EMERGENCY: 4, Urgency.URGENT: 24, Urgency.ROUTINE: 72}
+
+
+class Conflict(Exception):
+    """Someone else changed this case first (another tab, another partner): reload and look again."""
+
+    message = _("This referral changed while you were looking at it. Reload the page and try again.")
+
+
+def _event(
+    referral: Referral,
+    kind: str,
+    actor: User | None,
+    *,
+    routing: Routing | None = None,
+    need: Need | None = None,
+    from_status: str = "",
+    to_status: str = "",
+) -> ReferralEvent:
+    return ReferralEvent.objects.create(
+        referral=referral,
+        kind=kind,
+        actor=actor,
+        routing=routing,
+        need=need or (routing.need if routing else None),
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+def manages(user: User, referral: Referral) -> bool:
+    """Volunteers manage the cases they logged or are assigned; coordinators every case of their hub."""
+    if not user.is_active or referral.hub_id != user.organization_id:
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return user.role == Role.VOLUNTEER and user.pk in (referral.created_by_id, referral.assigned_to_id)
+
+
+def log_access(*, user: User, action: str, reference: str = "") -> None:
+    AccessLog.objects.create(
+        user=user, role=user.role, organization_id=user.organization_id, action=action, reference=reference
+    )
+
+
+def response_deadline(*, urgency: str, service: Service | None, now: datetime) -> datetime:
+    hours = DEFAULT_RESPONSE_HOURS[Urgency(urgency)]
+    if service is not None and service.response_hours:
+        hours = min(hours, service.response_hours)
+    return now + timedelta(hours=hours)
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    user: User,
+    county: County,
+    language: Language,
+    urgency: str,
+    categories: Iterable[ServiceCategory],
+    contact_name: str = "",
+    contact_phone: str = "",
+    safe_to_call: bool = True,
+    safe_to_text: bool = False,
+    best_times: str = "",
+    notes: str = "",
+    consent: bool = False,
+    consent_categories: Iterable[ServiceCategory] = (),
+    consent_language: Language | None = None,
+    intake_token: uuid.UUID | None = None,
+) -> Referral:
+    """Log a family's needs. The same intake token twice (a double tap, a resent form) gives the same referral."""
+    _require(user.does_intake)
+    if intake_token is not None:
+        existing = Referral.objects.filter(intake_token=intake_token, hub_id=user.organization_id).first()
+        if existing is not None:
+            return existing
+    categories = list(categories)
+    if not categories:
+        raise ValidationError(_("Choose at least one need."))
+    referral = Referral(
+        hub_id=user.organization_id,
+        county=county,
+        language=language,
+        urgency=urgency,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        phone_digest=phone_digest(contact_phone),
+        safe_to_call=safe_to_call,
+        safe_to_text=safe_to_text,
+        best_times=best_times.strip(),
+        notes=notes.strip(),
+        created_by=user,
+        assigned_to=user if user.role == Role.VOLUNTEER else None,
+        intake_token=intake_token,
+    )
+    referral.full_clean(exclude=["intake_token"])
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:
+        # Two submissions of the same form raced: the other one won, show its referral.
+        existing = Referral.objects.filter(intake_token=intake_token, hub_id=user.organization_id).first()
+        if existing is None:
+            raise
+        return existing
+    Need.objects.bulk_create([Need(referral=referral, category=category) for category in categories])
+    _event(referral, EventKind.CREATED, user, to_status=ReferralStatus.OPEN)
+    if consent:
+        record = Consent.objects.create(
+            referral=referral, explained_in=consent_language or language, recorded_by=user
+        )
+        record.categories.set(list(consent_categories) or categories)
+        _event(referral, EventKind.CONSENT_RECORDED, user)
+    return referral
+
+
+def _lock_referral(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def _lock_routing(routing: Routing) -> Routing:
+    return (
+        Routing.objects.select_for_update()
+        .select_related("need__referral", "need__category")
+        .get(pk=routing.pk)
+    )
+
+
+@transaction.atomic
+def routing_create(*, user: User, need: Need, service: Service, now: datetime | None = None) -> Routing:
+    """Send a need to the organization offering `service`. A need has one live routing at a time."""
+    now = now or timezone.now()
+    referral = _lock_referral(need.referral)
+    _require(manages(user, referral))
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if not referral.is_open or not need.is_open or need.routings.filter(status__in=LIVE_ROUTING).exists():
+        raise Conflict
+    if service.category_id != need.category_id or not service.organization.is_partner:
+        raise ValidationError(_("That service does not offer this kind of help."))
+    routing = Routing.objects.create(
+        need=need,
+        organization=service.organization,
+        service=service,
+        deadline=response_deadline(urgency=referral.urgency, service=service, now=now),
+        created_by=user,
+        created_at=now,
+    )
+    _event(referral, EventKind.ROUTED, user, routing=routing, to_status=RoutingStatus.PENDING)
+    notifications.on_commit(notifications.routing_created, routing.pk)
+    return routing
+
+
+def _partner_transition(user: User, routing: Routing, allowed_from: list[str]) -> Routing:
+    routing = _lock_routing(routing)
+    _require(user.is_active and user.role == Role.PARTNER and user.organization_id == routing.organization_id)
+    if routing.status not in allowed_from:
+        raise Conflict
+    return routing
+
+
+@transaction.atomic
+def routing_accept(*, user: User, routing: Routing) -> Routing:
+    routing = _partner_transition(user, routing, [RoutingStatus.PENDING])
+    routing.status = RoutingStatus.ACCEPTED
+    routing.responded_by = user
+    routing.responded_at = timezone.now()
+    routing.save(update_fields=["status", "responded_by", "responded_at"])
+    _event(
+        routing.need.referral,
+        EventKind.ACCEPTED,
+        user,
+        routing=routing,
+        from_status="pending",
+        to_status="accepted",
+    )
+    notifications.on_commit(notifications.routing_answered, routing.pk)
+    return routing
+
+
+@transaction.atomic
+def routing_decline(*, user: User, routing: Routing, reason: str, note: str = "") -> Routing:
+    if reason not in DeclineReason.values:
+        raise ValidationError(_("Choose a reason."))
+    routing = _partner_transition(user, routing, [RoutingStatus.PENDING])
+    now = timezone.now()
+    routing.status = RoutingStatus.DECLINED
+    routing.decline_reason = reason
+    routing.decline_note = note.strip()
+    routing.responded_by = user
+    routing.responded_at = now
+    routing.ended_at = now
+    routing.save(
+        update_fields=["status", "decline_reason", "decline_note", "responded_by", "responded_at", "ended_at"]
+    )
+    _event(
+        routing.need.referral,
+        EventKind.DECLINED,
+        user,
+        routing=routing,
+        from_status="pending",
+        to_status="declined",
+    )
+    notifications.on_commit(notifications.routing_answered, routing.pk)
+    return routing
+
+
+@transaction.atomic
+def routing_complete(*, user: User, routing: Routing, outcome: str) -> Routing:
+    if outcome not in RoutingOutcome.values:
+        raise ValidationError(_("Say whether the family was helped."))
+    routing = _partner_transition(user, routing, [RoutingStatus.ACCEPTED])
+    routing.status = RoutingStatus.COMPLETED
+    routing.outcome = outcome
+    routing.ended_at = timezone.now()
+    routing.save(update_fields=["status", "outcome", "ended_at"])
+    need = Need.objects.select_for_update().get(pk=routing.need_id)
+    need.status = NeedStatus.HELPED if outcome == RoutingOutcome.HELPED else NeedStatus.NOT_HELPED
+    need.save(update_fields=["status"])
+    _event(
+        need.referral, EventKind.COMPLETED, user, routing=routing, from_status="accepted", to_status=outcome
+    )
+    notifications.on_commit(notifications.routing_answered, routing.pk)
+    return routing
+
+
+@transaction.atomic
+def routing_withdraw(*, user: User, routing: Routing) -> Routing:
+    """The hub takes a need back from an organization (the family found help elsewhere, or it was a mistake)."""
+    routing = _lock_routing(routing)
+    _require(manages(user, routing.need.referral))
+    if not routing.is_live:
+        raise Conflict
+    previous = routing.status
+    routing.status = RoutingStatus.WITHDRAWN
+    routing.ended_at = timezone.now()
+    routing.save(update_fields=["status", "ended_at"])
+    _event(
+        routing.need.referral,
+        EventKind.WITHDRAWN,
+        user,
+        routing=routing,
+        from_status=previous,
+        to_status="withdrawn",
+    )
+    return routing
+
+
+@transaction.atomic
+def routing_expire(*, routing: Routing, now: datetime) -> bool:
+    """Mark a pending routing whose deadline passed as expired. False when it was answered meanwhile."""
+    routing = _lock_routing(routing)
+    if routing.status != RoutingStatus.PENDING or routing.deadline > now:
+        return False
+    routing.status = RoutingStatus.EXPIRED
+    routing.ended_at = now
+    routing.save(update_fields=["status", "ended_at"])
+    _event(
+        routing.need.referral,
+        EventKind.EXPIRED,
+        None,
+        routing=routing,
+        from_status="pending",
+        to_status="expired",
+    )
+    return True
+
+
+def expire_overdue_routings(*, now: datetime | None = None) -> int:
+    """Expire every pending routing past its deadline. Safe to run again and from several places at once."""
+    now = now or timezone.now()
+    overdue = Routing.objects.filter(status=RoutingStatus.PENDING, deadline__lte=now).only("pk")
+    return sum(routing_expire(routing=routing, now=now) for routing in overdue)
+
+
+@transaction.atomic
+def need_withdraw(*, user: User, need: Need) -> Need:
+    """The family no longer needs this help: end it, and any live routing with it."""
+    referral = _lock_referral(need.referral)
+    _require(manages(user, referral))
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if not need.is_open:
+        raise Conflict
+    for routing in need.routings.filter(status__in=LIVE_ROUTING):
+        routing.status = RoutingStatus.WITHDRAWN
+        routing.ended_at = timezone.now()
+        routing.save(update_fields=["status", "ended_at"])
+        _event(referral, EventKind.WITHDRAWN, user, routing=routing, to_status="withdrawn")
+    need.status = NeedStatus.WITHDRAWN
+    need.save(update_fields=["status"])
+    _event(referral, EventKind.NEED_WITHDRAWN, user, need=need, from_status="open", to_status="withdrawn")
+    return need
+
+
+@transaction.atomic
+def note_add(*, user: User, referral: Referral, body: str, routing: Routing | None = None) -> Note:
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write the note first."))
+    referral = _lock_referral(referral)
+    if routing is not None:
+        routing = _lock_routing(routing)
+        _require(user.role == Role.PARTNER and routing.organization_id == user.organization_id)
+        if not routing.is_live:
+            raise Conflict
+    else:
+        _require(manages(user, referral))
+    note = Note.objects.create(referral=referral, routing=routing, author=user, body=body)
+    _event(referral, EventKind.NOTE, user, routing=routing)
+    return note
+
+
+@transaction.atomic
+def follow_up_add(
+    *, user: User, referral: Referral, due_date: date, assigned_to: User, note: str = ""
+) -> FollowUp:
+    referral = _lock_referral(referral)
+    _require(manages(user, referral) and referral.is_open)
+    if assigned_to.organization_id != referral.hub_id or assigned_to.role not in (
+        Role.VOLUNTEER,
+        Role.COORDINATOR,
+    ):
+        raise ValidationError(_("Follow-ups go to a volunteer or coordinator of the hub."))
+    follow_up = FollowUp.objects.create(
+        referral=referral, due_date=due_date, assigned_to=assigned_to, note=note.strip(), created_by=user
+    )
+    _refresh_next_follow_up(referral)
+    _event(referral, EventKind.FOLLOW_UP, user)
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_done(*, user: User, follow_up: FollowUp) -> FollowUp:
+    referral = _lock_referral(follow_up.referral)
+    _require(manages(user, referral))
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_at is not None:
+        raise Conflict
+    follow_up.done_at = timezone.now()
+    follow_up.save(update_fields=["done_at"])
+    _refresh_next_follow_up(referral)
+    _event(referral, EventKind.FOLLOW_UP_DONE, user)
+    return follow_up
+
+
+def _refresh_next_follow_up(referral: Referral) -> None:
+    first = referral.follow_ups.filter(done_at__isnull=True).order_by("due_date").first()
+    referral.next_follow_up = first.due_date if first else None
+    referral.save(update_fields=["next_follow_up", "updated_at"])
+
+
+@transaction.atomic
+def consent_withdraw(*, user: User, referral: Referral) -> None:
+    """The family takes back their consent: every partner loses the contact details at once."""
+    referral = _lock_referral(referral)
+    _require(manages(user, referral))
+    updated = referral.consents.filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=user
+    )
+    if not updated:
+        raise Conflict
+    _event(referral, EventKind.CONSENT_WITHDRAWN, user)
+
+
+@transaction.atomic
+def referral_assign(*, user: User, referral: Referral, assignee: User) -> Referral:
+    referral = _lock_referral(referral)
+    _require(user.role == Role.COORDINATOR and manages(user, referral))
+    if assignee.organization_id != referral.hub_id or assignee.role not in (Role.VOLUNTEER, Role.COORDINATOR):
+        raise ValidationError(_("Assign the case to a volunteer or coordinator of the hub."))
+    referral.assigned_to = assignee
+    referral.save(update_fields=["assigned_to", "updated_at"])
+    _event(referral, EventKind.ASSIGNED, user)
+    return referral
+
+
+@transaction.atomic
+def referral_close(*, user: User, referral: Referral, outcome: str) -> Referral:
+    """Close a case once none of its needs is still open."""
+    if outcome not in ReferralOutcome.values:
+        raise ValidationError(_("Choose how the case ended."))
+    referral = _lock_referral(referral)
+    _require(user.role == Role.COORDINATOR and manages(user, referral))
+    if not referral.is_open:
+        raise Conflict
+    if referral.needs.filter(status=NeedStatus.OPEN).exists():
+        raise ValidationError(
+            _("Some needs are still open: complete or withdraw them before closing the case.")
+        )
+    now = timezone.now()
+    referral.status = ReferralStatus.CLOSED
+    referral.outcome = outcome
+    referral.closed_at = now
+    referral.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
+    referral.consents.filter(revoked_at__isnull=True).update(expires_at=now)
+    _event(referral, EventKind.CLOSED, user, from_status="open", to_status=outcome)
+    return referral
