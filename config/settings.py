@@ -5,6 +5,7 @@ with DEBUG off the app refuses to start without a real SECRET_KEY and field-encr
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -128,6 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests use a file too: an in-memory database shares one cache between threads and cannot show how two
+    # requests at once queue for the write lock.
+    # One file per test run, so that parallel runs do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"referrals-test-{os.getpid()}.sqlite3")
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -158,6 +158,12 @@ class Need(models.Model):
     def is_open(self) -> bool:
         return self.status == NeedStatus.OPEN
 
+    @property
+    def latest_routing(self) -> "Routing | None":
+        """The most recent routing, from prefetched rows when the list view prefetched them."""
+        routings = list(self.routings.all())
+        return max(routings, key=lambda routing: routing.created_at) if routings else None
+
 
 class RoutingStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for an answer")
@@ -355,6 +361,7 @@ class FollowUp(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_date", "pk"]

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -435,3 +436,45 @@ def referral_close(*, user: User, referral: Referral, outcome: str) -> Referral:
     referral.consents.filter(revoked_at__isnull=True).update(expires_at=now)
     _event(referral, EventKind.CLOSED, user, from_status="open", to_status=outcome)
     return referral
+
+
+def send_follow_up_reminders(*, today: date | None = None) -> int:
+    """Email each volunteer or coordinator the references of their follow-ups due today or overdue, once a day."""
+    today = today or timezone.localdate()
+    due = (
+        FollowUp.objects.filter(
+            done_at__isnull=True, due_date__lte=today, referral__status=ReferralStatus.OPEN
+        )
+        .exclude(reminded_on=today)
+        .select_related("referral")
+        .order_by("assigned_to_id", "due_date")
+    )
+    by_user: dict[int, list[FollowUp]] = {}
+    for follow_up in due:
+        by_user.setdefault(follow_up.assigned_to_id, []).append(follow_up)
+    for user_id, follow_ups in by_user.items():
+        with transaction.atomic():
+            # Marking first makes a second run on the same day send nothing, even if two run at once.
+            claimed = (
+                FollowUp.objects.filter(pk__in=[f.pk for f in follow_ups], done_at__isnull=True)
+                .exclude(reminded_on=today)
+                .update(reminded_on=today)
+            )
+            if claimed:
+                notifications.on_commit(
+                    notifications.follow_ups_due, user_id, sorted({f.referral.reference for f in follow_ups})
+                )
+    return len(by_user)
+
+
+@task
+def process_deadlines_task() -> dict:
+    return process_deadlines()
+
+
+def process_deadlines(*, now: datetime | None = None) -> dict:
+    """Expire routings past their deadline and send the day's follow-up reminders. Idempotent."""
+    now = now or timezone.now()
+    expired = expire_overdue_routings(now=now)
+    reminded = send_follow_up_reminders(today=timezone.localdate(now))
+    return {"expired": expired, "reminded": reminded}

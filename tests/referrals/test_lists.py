@@ -1,0 +1,101 @@
+"""Lists run the same number of queries for 1 case as for 50."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from referrals import services
+from tests.conftest import client_for
+from tests.referrals.conftest import log_case
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def log_routed_cases(n, volunteer, partner, durham, spanish, legal_a, food_a, *, decline=False):
+    for _ in range(n):
+        case = log_case(volunteer, durham, spanish, ("legal", "basic-needs"))
+        routing = services.routing_create(
+            user=volunteer, need=case.needs.get(category__code="legal"), service=legal_a
+        )
+        services.routing_create(
+            user=volunteer, need=case.needs.get(category__code="basic-needs"), service=food_a
+        )
+        services.follow_up_add(
+            user=volunteer,
+            referral=case,
+            due_date=timezone.localdate() - timedelta(days=1),
+            assigned_to=volunteer,
+        )
+        if decline:
+            services.routing_decline(user=partner, routing=routing, reason="no_capacity")
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("volunteer", "/"),
+        ("coordinator", "/"),
+        ("partner", "/"),
+        ("volunteer", "/referrals/"),
+        ("coordinator", "/referrals/?status=open&urgency=urgent"),
+        ("partner", "/referrals/"),
+        ("partner", "/referrals/queue/"),
+        ("coordinator", "/referrals/escalations/"),
+    ],
+)
+def test_lists_run_a_constant_number_of_queries(
+    request, persona, url, volunteer, coordinator, partner, durham, spanish, legal_a, food_a
+):
+    client = client_for(request.getfixturevalue(persona))
+    log_routed_cases(1, volunteer, partner, durham, spanish, legal_a, food_a, decline=True)
+    one = queries_for(client, url)
+    log_routed_cases(49, volunteer, partner, durham, spanish, legal_a, food_a, decline=True)
+    assert queries_for(client, url) == one
+
+
+def test_my_work_shows_each_role_what_needs_doing(
+    volunteer, coordinator, partner, durham, spanish, legal_a, food_a
+):
+    log_routed_cases(1, volunteer, partner, durham, spanish, legal_a, food_a, decline=True)
+    from referrals.models import Referral
+
+    reference = Referral.objects.get().reference
+    volunteer_page = client_for(volunteer).get("/").content.decode()
+    assert reference in volunteer_page and "overdue" in volunteer_page
+    coordinator_page = client_for(coordinator).get("/").content.decode()
+    assert "Escalations" in coordinator_page and "Re-send to next suggestion" in coordinator_page
+    partner_page = client_for(partner).get("/").content.decode()
+    assert reference in partner_page and "Referrals to your organization" in partner_page
+
+
+def test_the_partner_queue_lists_pending_first_by_deadline(volunteer, partner, durham, spanish, legal_a):
+    routine = log_case(volunteer, durham, spanish, urgency="routine")
+    emergency = log_case(volunteer, durham, spanish, urgency="emergency")
+    accepted = log_case(volunteer, durham, spanish, urgency="emergency")
+    for case in (routine, emergency, accepted):
+        services.routing_create(user=volunteer, need=case.needs.get(), service=legal_a)
+    services.routing_accept(user=partner, routing=accepted.needs.get().routings.get())
+    page = client_for(partner).get("/referrals/queue/").content.decode()
+    assert page.index(emergency.reference) < page.index(routine.reference) < page.index(accepted.reference)
+
+
+def test_the_case_list_filters_by_urgency(volunteer, durham, spanish):
+    routine = log_case(volunteer, durham, spanish, urgency="routine")
+    emergency = log_case(volunteer, durham, spanish, urgency="emergency")
+    page = client_for(volunteer).get("/referrals/?urgency=emergency").content.decode()
+    assert emergency.reference in page and routine.reference not in page
+
+
+def test_a_partners_filters_offer_no_hub_staff_or_other_organizations(partner):
+    form = client_for(partner).get("/referrals/").context["filter"].form
+    assert "assigned_to" not in form.fields and "organization" not in form.fields
