@@ -44,7 +44,7 @@ install: .venv/.synced
 
 # A development settings file, made once; real environment variables still win over it.
 .env:
-	@python3 -c 'import base64, secrets; print("DEBUG=True"); print("SECRET_KEY=" + secrets.token_urlsafe(64)); print("FIELD_ENCRYPTION_KEYS=" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()); print("FIELD_HASH_KEY=" + secrets.token_urlsafe(32))' > $@
+	@python3 -c 'import base64, secrets; print("DEBUG=True"); print("SECRET_KEY=" + secrets.token_urlsafe(64)); print("FIELD_ENCRYPTION_KEYS=" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()); print("FIELD_HASH_KEY=" + secrets.token_urlsafe(32)); print("# The demo accounts sign in without a second factor. Production always requires one."); print("MFA_REQUIRED=False")' > $@
 	@echo "Wrote a development .env"
 
 clean:

@@ -264,10 +264,22 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "has_open_needs": any(need.is_open for need in needs),
     }
     if manages:
+        context["same_phone"] = _open_cases_with_same_phone(user, referral)
         context["follow_ups"] = referral.follow_ups.select_related("assigned_to")
         context["follow_up_form"] = FollowUpForm(hub=referral.hub, initial={"assigned_to": user})
         context["assign_form"] = AssignForm(hub=referral.hub, initial={"assignee": referral.assigned_to})
     return render(request, "referrals/referral_detail.html", context)
+
+
+def _open_cases_with_same_phone(user, referral: Referral) -> dict:
+    """Other open cases of the hub for the same phone number (found by its keyed hash, never by the number)."""
+    if not referral.phone_digest or not referral.is_open:
+        return {}
+    others = Referral.objects.filter(
+        hub_id=referral.hub_id, phone_digest=referral.phone_digest, status="open"
+    ).exclude(pk=referral.pk)
+    visible = list(others.filter(pk__in=Referral.objects.visible_to(user).values("pk")).values_list("reference", flat=True))
+    return {"visible": visible, "hidden": others.count() - len(visible)}
 
 
 def _notes_for_partner(notes, own_routings, show_contact):

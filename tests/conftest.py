@@ -9,8 +9,10 @@
 """
 
 import os
+import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.test import Client
 
 from directory.models import Organization, Role, User
@@ -20,10 +22,19 @@ from directory.models import Organization, Role, User
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct horse battery staple"
+# Every persona has this authenticator app secret (base32), as production requires a second factor of everyone.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET, *, offset: int = 0) -> str:
+    """The code an authenticator app would show now (offset in 30-second steps)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
+def production_like_settings(settings):
+    # A development .env may relax MFA for the demo accounts; the tests check the real rules.
+    settings.MFA_REQUIRED = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -31,8 +42,11 @@ def make_org(slug: str, name: str, *, hub: bool = False, partner: bool = False) 
     return Organization.objects.create(slug=slug, name=name, is_hub=hub, is_partner=partner)
 
 
-def make_user(email: str, org: Organization, role: str, **extra) -> User:
-    return User.objects.create_user(email=email, password=PASSWORD, organization=org, role=role, **extra)
+def make_user(email: str, org: Organization, role: str, *, mfa: bool = True, **extra) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, organization=org, role=role, **extra)
+    if mfa:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
 
 
 @pytest.fixture
@@ -89,3 +103,11 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def sign_in(client: Client, email: str, password: str = PASSWORD):
+    """Sign in through the real forms: password, then the authenticator code. Returns the last response."""
+    response = client.post("/accounts/login/", {"login": email, "password": password})
+    if response.status_code == 302 and response["Location"] == "/accounts/2fa/authenticate/":
+        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    return response

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,6 +13,8 @@ def sign_in(page: Page, live_server, email: str) -> None:
     page.get_by_label(re.compile("Email|Correo electrónico")).fill(email)
     page.get_by_label(re.compile("Password|Contraseña")).fill(PASSWORD)
     page.get_by_role("button", name=re.compile("^(Sign in|Iniciar sesión)$")).last.click()
+    page.locator("input[name=code]").fill(totp_code())
+    page.get_by_role("button", name=re.compile("^(Sign In|Iniciar sesión)$", re.I)).last.click()
 
 
 def test_a_volunteer_signs_in_switches_to_spanish_and_signs_out(

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_switching_remembers_the_choice_on_the_account(client, volunteer):
 def test_signing_in_brings_back_the_accounts_language(client, volunteer):
     volunteer.preferred_language = "es"
     volunteer.save(update_fields=["preferred_language"])
-    client.post("/accounts/login/", {"login": volunteer.email, "password": PASSWORD})
+    sign_in(client, volunteer.email)
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
     assert "Mi trabajo" in client.get("/").content.decode()
 

@@ -102,3 +102,18 @@ def test_no_model_has_a_field_the_privacy_rules_forbid():
                 continue
             name = field.name.lower()
             assert not any(word in name for word in forbidden), f"{model.__name__}.{field.name}"
+
+
+def test_a_second_case_for_the_same_phone_is_flagged(volunteer, coordinator, durham, spanish):
+    from tests.conftest import client_for
+
+    first = log_case(volunteer, durham, spanish, contact_phone="+19195550143")
+    second = log_case(coordinator, durham, spanish, contact_phone="+19195550143")
+    page = client_for(coordinator).get(second.get_absolute_url()).content.decode()
+    assert "may already have an open case" in page and first.reference in page
+    # The volunteer may not open the coordinator's case: told it exists, not given its reference.
+    services.referral_assign(user=coordinator, referral=second, assignee=coordinator)
+    third = log_case(volunteer, durham, spanish, contact_phone="+19195550143")
+    page = client_for(volunteer).get(third.get_absolute_url()).content.decode()
+    assert first.reference in page and second.reference not in page
+    assert "ask your coordinator" in page

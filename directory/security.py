@@ -1,0 +1,127 @@
+"""Request-level protections that Django and allauth do not provide as settings."""
+
+import time
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from referrals.crypto import decrypt, encrypt
+
+try:
+    from allauth.mfa.adapter import DefaultMFAAdapter
+except ImportError:  # pragma: no cover - allauth.mfa is always installed here
+    DefaultMFAAdapter = object
+
+SESSION_STARTED_KEY = "_session_started_at"
+
+# Pages a signed-in person without a second factor may still reach: setting one up, and leaving.
+MFA_SETUP_URL_NAMES = [
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "mfa_reauthenticate",
+    "account_reauthenticate",
+    "account_logout",
+    "switch_language",
+    "healthz",
+]
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted with the field keys, like contact details."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt(encrypted_text)
+
+
+def record_session_start(sender, request, user, **kwargs) -> None:
+    """Connected to user_logged_in: the 12-hour clock starts at sign-in."""
+    request.session[SESSION_STARTED_KEY] = time.time()
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session 12 hours (SESSION_ABSOLUTE_SECONDS) after sign-in, however active it was.
+
+    The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.setdefault(SESSION_STARTED_KEY, now)
+            if now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Your session ended after 12 hours. Please sign in again."))
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+        return self.get_response(request)
+
+
+class RequireMFAMiddleware:
+    """Sends anyone without a second factor to set one up before anything else (allauth has no setting for it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._allowed: set[str] | None = None
+
+    def allowed_paths(self) -> set[str]:
+        if self._allowed is None:
+            self._allowed = {reverse(name) for name in MFA_SETUP_URL_NAMES}
+        return self._allowed
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if (
+            settings.MFA_REQUIRED
+            and user.is_authenticated
+            # Public pages (login_not_required) stay public.
+            and getattr(view_func, "login_required", True)
+            and request.path not in self.allowed_paths()
+            and not Authenticator.objects.filter(user=user).exists()
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Set up two-factor authentication to continue: it keeps families' data safe if your password leaks."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return None
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set: Permissions-Policy everywhere, Clear-Site-Data when signing out."""
+
+    PERMISSIONS_POLICY = (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+        "payment=(), usb=(), interest-cohort=()"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        if (
+            request.method == "POST"
+            and request.path == reverse("account_logout")
+            and response.status_code in (200, 302)
+        ):
+            # A shared or seized device keeps nothing of the session: cookies, storage and cached pages go.
+            response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
