@@ -131,7 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
     # Tests use a file too: an in-memory database shares one cache between threads and cannot show how two
     # requests at once queue for the write lock.
@@ -140,6 +140,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(Path(tempfile.gettempdir()) / f"referrals-test-{os.getpid()}.sqlite3")
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Closed cases keep their personal data this many days, then only a de-identified stub remains.
+RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "90"))
 
 # Cache: shared between app servers. The database cache works everywhere; Redis when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):

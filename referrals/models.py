@@ -95,6 +95,7 @@ class Referral(models.Model):
     created_at = models.DateTimeField(_("logged at"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -303,6 +304,7 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     NEED_WITHDRAWN = "need_withdrawn", _("Need withdrawn")
     CLOSED = "closed", _("Case closed")
+    PURGED = "purged", _("Personal data deleted")
 
 
 class ReferralEvent(models.Model):
@@ -370,13 +372,19 @@ class FollowUp(models.Model):
         return f"{self.referral.reference} follow-up {self.due_date}"
 
 
+class AccessAction(models.TextChoices):
+    VIEW_CONTACT = "view_contact", _("Saw contact details")
+    PURGE = "purge", _("Deleted personal data")
+    EXPORT = "export", _("Exported data")
+
+
 class AccessLog(models.Model):
     """Who saw a case's contact details or exported data, and when. Never holds the values themselves."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=20)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField(max_length=40)
+    action = models.CharField(max_length=40, choices=AccessAction.choices)
     reference = models.CharField(max_length=12, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -478,3 +478,78 @@ def process_deadlines(*, now: datetime | None = None) -> dict:
     expired = expire_overdue_routings(now=now)
     reminded = send_follow_up_reminders(today=timezone.localdate(now))
     return {"expired": expired, "reminded": reminded}
+
+
+def _erase_personal_data(referral: Referral) -> None:
+    """Remove everything that could identify the family; keep county, needs, dates and outcomes for statistics."""
+    referral.contact_name = ""
+    referral.contact_phone = ""
+    referral.phone_digest = ""
+    referral.best_times = ""
+    referral.notes = ""
+    referral.purged_at = timezone.now()
+    referral.save(
+        update_fields=[
+            "contact_name",
+            "contact_phone",
+            "phone_digest",
+            "best_times",
+            "notes",
+            "purged_at",
+            "updated_at",
+        ]
+    )
+    Note.objects.filter(referral=referral).delete()
+    FollowUp.objects.filter(referral=referral).update(note="")
+    Routing.objects.filter(need__referral=referral).update(decline_note="")
+    Consent.objects.filter(referral=referral).delete()
+
+
+@transaction.atomic
+def referral_purge(*, user: User, referral: Referral) -> Referral:
+    """At the family's request: end every routing, close the case and delete its personal data at once."""
+    referral = _lock_referral(referral)
+    _require(user.role == Role.COORDINATOR and manages(user, referral))
+    if referral.purged_at is not None:
+        raise Conflict
+    now = timezone.now()
+    if referral.is_open:
+        for routing in Routing.objects.select_for_update().filter(
+            need__referral=referral, status__in=LIVE_ROUTING
+        ):
+            routing.status = RoutingStatus.WITHDRAWN
+            routing.ended_at = now
+            routing.save(update_fields=["status", "ended_at"])
+            _event(referral, EventKind.WITHDRAWN, user, routing=routing, to_status="withdrawn")
+        referral.needs.filter(status=NeedStatus.OPEN).update(status=NeedStatus.WITHDRAWN)
+        referral.status = ReferralStatus.CLOSED
+        referral.outcome = ReferralOutcome.FAMILY_WITHDREW
+        referral.closed_at = now
+        referral.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
+        _event(
+            referral, EventKind.CLOSED, user, from_status="open", to_status=ReferralOutcome.FAMILY_WITHDREW
+        )
+    _erase_personal_data(referral)
+    _event(referral, EventKind.PURGED, user)
+    log_access(user=user, action="purge", reference=referral.reference)
+    return referral
+
+
+def purge_expired(*, now: datetime | None = None, retention_days: int | None = None) -> int:
+    """Delete the personal data of cases closed more than RETENTION_DAYS ago. Idempotent."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    days = settings.RETENTION_DAYS if retention_days is None else retention_days
+    expired = Referral.objects.filter(
+        status=ReferralStatus.CLOSED, closed_at__lte=now - timedelta(days=days), purged_at__isnull=True
+    ).only("pk")
+    count = 0
+    for referral in expired:
+        with transaction.atomic():
+            locked = _lock_referral(referral)
+            if locked.purged_at is None:
+                _erase_personal_data(locked)
+                _event(locked, EventKind.PURGED, None)
+                count += 1
+    return count

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.referral_create, name="create"),
     path("queue/", views.partner_queue, name="queue"),
     path("escalations/", views.escalations, name="escalations"),
+    path("access-log/", views.access_log, name="access_log"),
     path("<str:reference>/", views.referral_detail, name="detail"),
     path("<str:reference>/needs/<int:need_id>/route/", views.route_need, name="route"),
     path("<str:reference>/needs/<int:need_id>/reroute/", views.reroute_need, name="reroute"),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("<str:reference>/consent/withdraw/", views.withdraw_consent, name="withdraw_consent"),
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/close/", views.close, name="close"),
+    path("<str:reference>/purge/", views.purge, name="purge"),
 ]

@@ -34,6 +34,7 @@ from referrals.forms import (
 )
 from referrals.models import (
     LIVE_ROUTING,
+    AccessLog,
     FollowUp,
     Need,
     NeedStatus,
@@ -278,7 +279,11 @@ def _open_cases_with_same_phone(user, referral: Referral) -> dict:
     others = Referral.objects.filter(
         hub_id=referral.hub_id, phone_digest=referral.phone_digest, status="open"
     ).exclude(pk=referral.pk)
-    visible = list(others.filter(pk__in=Referral.objects.visible_to(user).values("pk")).values_list("reference", flat=True))
+    visible = list(
+        others.filter(pk__in=Referral.objects.visible_to(user).values("pk")).values_list(
+            "reference", flat=True
+        )
+    )
     return {"visible": visible, "hidden": others.count() - len(visible)}
 
 
@@ -462,3 +467,30 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
     services.referral_close(user=request.user, referral=referral, outcome=form.cleaned_data["outcome"])
     messages.success(request, _("Case closed."))
     return redirect(referral)
+
+
+@acting
+def purge(request: HttpRequest, reference: str) -> HttpResponse:
+    """At the family's request, a coordinator deletes the case's personal data at once."""
+    referral = get_referral_for_user(request.user, reference, write=True)
+    if request.user.role != Role.COORDINATOR:
+        raise PermissionDenied
+    if request.POST.get("confirm") != referral.reference:
+        raise ValidationError(_("Type the case reference to confirm."))
+    services.referral_purge(user=request.user, referral=referral)
+    messages.success(request, _("The family's personal data was deleted. Only de-identified figures remain."))
+    return redirect(referral)
+
+
+@case_view
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who saw contact details or deleted data. Coordinators: their hub's cases. Admins: everyone, no case data."""
+    user = request.user
+    rows = AccessLog.objects.select_related("user", "organization")
+    if user.role == Role.COORDINATOR:
+        hub_references = Referral.objects.filter(hub_id=user.organization_id).values("reference")
+        rows = rows.filter(reference__in=hub_references)
+    elif user.role != Role.ADMIN:
+        raise PermissionDenied
+    page = Paginator(rows.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    return render(request, "referrals/access_log.html", {"page": page})
