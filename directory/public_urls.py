@@ -1,3 +1,10 @@
+from django.urls import path
+
+from directory import public_views
+
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", public_views.index, name="index"),
+    path("<slug:slug>/", public_views.county_help, name="county"),
+]

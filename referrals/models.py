@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import County, Language, Organization, Role, Service, ServiceCategory
+from directory.models import County, Language, Organization, Role, Service, ServiceCategory, format_phone
 from referrals.crypto import EncryptedTextField
 
 # Reference codes avoid letters and digits that are easy to confuse when read over the phone (0/O, 1/I/L).
@@ -124,6 +124,10 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ReferralStatus.OPEN
+
+    @property
+    def display_phone(self) -> str:
+        return format_phone(self.contact_phone)
 
 
 class NeedStatus(models.TextChoices):

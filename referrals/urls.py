@@ -10,6 +10,7 @@ urlpatterns = [
     path("queue/", views.partner_queue, name="queue"),
     path("escalations/", views.escalations, name="escalations"),
     path("access-log/", views.access_log, name="access_log"),
+    path("export.csv", views.export_csv, name="export"),
     path("<str:reference>/", views.referral_detail, name="detail"),
     path("<str:reference>/needs/<int:need_id>/route/", views.route_need, name="route"),
     path("<str:reference>/needs/<int:need_id>/reroute/", views.reroute_need, name="reroute"),

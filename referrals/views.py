@@ -1,5 +1,8 @@
+import csv
 import uuid
 from functools import wraps
+
+from allauth.account.decorators import reauthentication_required
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -494,3 +497,64 @@ def access_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     page = Paginator(rows.order_by("-created_at"), 50).get_page(request.GET.get("page"))
     return render(request, "referrals/access_log.html", {"page": page})
+
+
+@case_view
+@reauthentication_required
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The hub's cases as CSV for the coordinator's own records: no names, phones or notes. Asks for the password
+    again first, and is written to the access log."""
+    user = request.user
+    if user.role != Role.COORDINATOR:
+        raise PermissionDenied
+    referrals = (
+        Referral.objects.visible_to(user)
+        .select_related("county", "language")
+        .prefetch_related(
+            Prefetch(
+                "needs",
+                queryset=Need.objects.select_related("category").prefetch_related(
+                    Prefetch("routings", queryset=Routing.objects.select_related("organization"))
+                ),
+            )
+        )
+        .order_by("created_at")
+    )
+    services.log_access(user=user, action="export")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "reference",
+            "county",
+            "language",
+            "urgency",
+            "status",
+            "outcome",
+            "logged",
+            "closed",
+            "need",
+            "need_status",
+            "organizations",
+        ]
+    )
+    for referral in referrals:
+        for need in referral.needs.all():
+            organizations = "; ".join(f"{r.organization.name} ({r.status})" for r in need.routings.all())
+            writer.writerow(
+                [
+                    referral.reference,
+                    referral.county.name,
+                    referral.language.code,
+                    referral.urgency,
+                    referral.status,
+                    referral.outcome,
+                    referral.created_at.date().isoformat(),
+                    referral.closed_at.date().isoformat() if referral.closed_at else "",
+                    need.category.code,
+                    need.status,
+                    organizations,
+                ]
+            )
+    return response

@@ -10,9 +10,11 @@
 
 import os
 import time
+from importlib import import_module
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.apps import apps as django_apps
 from django.test import Client
 
 from directory.models import Organization, Role, User
@@ -29,6 +31,20 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 def totp_code(secret: str = TOTP_SECRET, *, offset: int = 0) -> str:
     """The code an authenticator app would show now (offset in 30-second steps)."""
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Transactional tests (browser, concurrency) empty every table when they end, the shipped counties, languages
+    and categories included; put them back for whichever test comes next."""
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("transactional_db")
+        import_module("directory.migrations.0004_reference_data").load(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -99,9 +115,14 @@ def outsider(other_hub) -> User:
     return make_user("otto@example.org", other_hub, Role.VOLUNTEER, display_name="Otto")
 
 
-def client_for(user: User) -> Client:
+def client_for(user: User, *, reauthenticated: bool = False) -> Client:
+    """A client signed in as `user`; reauthenticated: as if they just typed their password again (role changes,
+    invitations and exports ask for that)."""
     client = Client()
     client.force_login(user)
+    if reauthenticated:
+        response = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+        assert response.status_code == 302, "re-authentication failed"
     return client
 
 

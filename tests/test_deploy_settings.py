@@ -21,7 +21,15 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "FIELD_ENCRYPTION_KEYS",
+            "FIELD_HASH_KEY",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -49,6 +57,12 @@ def test_production_refuses_to_start_without_field_encryption_keys():
     result = manage("check", env={**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEYS": ""})
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_production_cannot_turn_off_two_factor_authentication():
+    result = manage("check", env={**PRODUCTION_ENV, "MFA_REQUIRED": "False"})
+    assert result.returncode != 0
+    assert "MFA_REQUIRED cannot be turned off" in result.stderr
 
 
 def test_production_refuses_the_development_secret_key():

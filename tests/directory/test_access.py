@@ -29,7 +29,7 @@ PUBLIC = {
     "mfa_signup_webauthn",
     "mfa_trust",
 }
-PUBLIC_PREFIXES = ("directory:public_", "api:")
+PUBLIC_PREFIXES = ("public:", "api:")
 
 SAMPLE_VALUES = {"int": "1", "slug": "durham", "str": "x", "uuid": str(uuid.uuid4()), "path": "x"}
 

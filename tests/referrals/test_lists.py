@@ -99,3 +99,32 @@ def test_the_case_list_filters_by_urgency(volunteer, durham, spanish):
 def test_a_partners_filters_offer_no_hub_staff_or_other_organizations(partner):
     form = client_for(partner).get("/referrals/").context["filter"].form
     assert "assigned_to" not in form.fields and "organization" not in form.fields
+
+
+def test_the_coordinators_export_asks_for_the_password_and_holds_no_contact_details(
+    coordinator, volunteer, durham, spanish
+):
+    from referrals.models import AccessLog
+    from tests.conftest import PASSWORD
+
+    case = log_case(volunteer, durham, spanish)
+    client = client_for(coordinator)
+    response = client.get("/referrals/export.csv")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    response = client.get("/referrals/export.csv")
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert case.reference in body and "Durham" in body
+    for secret in ["Rosa", "9195550143", "Two kids"]:
+        assert secret not in body
+    assert AccessLog.objects.filter(user=coordinator, action="export").exists()
+
+
+@pytest.mark.parametrize("persona", ["volunteer", "partner", "network_admin"])
+def test_only_coordinators_export(request, persona):
+    from tests.conftest import PASSWORD
+
+    client = client_for(request.getfixturevalue(persona))
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert client.get("/referrals/export.csv").status_code == 403

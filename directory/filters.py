@@ -1,0 +1,169 @@
+"""The filters above the lists in /manage/. Choice lists of organizations come from access.py."""
+
+from datetime import date, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.access import organizations_editable_by
+from directory.models import (
+    County,
+    Language,
+    Organization,
+    Phone,
+    PhoneType,
+    Resource,
+    ResourceKind,
+    Role,
+    Service,
+    ServiceCategory,
+    ServiceStatus,
+    TextAlert,
+    User,
+)
+
+# A listing nobody has confirmed for this long may send families to help that no longer exists.
+STALE_AFTER_DAYS = 90
+
+
+def stale_before() -> date:
+    return timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
+
+
+def stale_listing_q() -> Q:
+    return Q(assured_date__isnull=True) | Q(assured_date__lt=stale_before())
+
+
+def listing_is_stale(organization: Organization) -> bool:
+    return organization.assured_date is None or organization.assured_date < stale_before()
+
+
+def yes_no_any() -> forms.Select:
+    return forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
+
+
+def editable_organizations(request) -> QuerySet[Organization]:
+    return organizations_editable_by(request.user)
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"),
+        choices=[("hub", _("Hub (does intake)")), ("partner", _("Partner (takes referrals)"))],
+        empty_label=_("Any"),
+        method="filter_kind",
+    )
+    stale = django_filters.BooleanFilter(
+        label=_("Only listings not confirmed in 90 days"),
+        widget=forms.CheckboxInput,
+        method="filter_stale",
+    )
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+    def filter_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(is_hub=True) if value == "hub" else queryset.filter(is_partner=True)
+
+    def filter_stale(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        return queryset.filter(stale_listing_q()) if value else queryset
+
+
+def covers_county(queryset: QuerySet, county: County) -> QuerySet:
+    """Services and phones that serve a county: listed for it, or statewide. A subquery keeps rows unique."""
+    through = queryset.model.counties.through
+    listed = through.objects.filter(county=county).values(f"{queryset.model._meta.model_name}_id")
+    return queryset.filter(Q(is_statewide=True) | Q(pk__in=listed))
+
+
+class ServiceFilter(django_filters.FilterSet):
+    county = django_filters.ModelChoiceFilter(
+        label=_("County"), queryset=County.objects.all(), empty_label=_("Any"), method="filter_county"
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=ServiceCategory.objects.all(), empty_label=_("Any")
+    )
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"), field_name="languages", queryset=Language.objects.all(), empty_label=_("Any")
+    )
+    accepting = django_filters.BooleanFilter(
+        label=_("Accepting referrals"), field_name="accepting_referrals", widget=yes_no_any()
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ServiceStatus.choices, empty_label=_("Any")
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=editable_organizations, empty_label=_("Any")
+    )
+
+    class Meta:
+        model = Service
+        fields: list[str] = []
+
+    def filter_county(self, queryset: QuerySet, name: str, value: County | None) -> QuerySet:
+        return covers_county(queryset, value) if value else queryset
+
+
+class PhoneFilter(django_filters.FilterSet):
+    county = django_filters.ModelChoiceFilter(
+        label=_("County"), queryset=County.objects.all(), empty_label=_("Any"), method="filter_county"
+    )
+    type = django_filters.ChoiceFilter(label=_("Type"), choices=PhoneType.choices, empty_label=_("Any"))
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=editable_organizations, empty_label=_("Any")
+    )
+
+    class Meta:
+        model = Phone
+        fields: list[str] = []
+
+    def filter_county(self, queryset: QuerySet, name: str, value: County | None) -> QuerySet:
+        return covers_county(queryset, value) if value else queryset
+
+
+class TextAlertFilter(django_filters.FilterSet):
+    county = django_filters.ModelChoiceFilter(
+        label=_("County"), field_name="counties", queryset=County.objects.all(), empty_label=_("Any")
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=editable_organizations, empty_label=_("Any")
+    )
+
+    class Meta:
+        model = TextAlert
+        fields: list[str] = []
+
+
+class ResourceFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ResourceKind.choices, empty_label=_("Any"))
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"), field_name="languages", queryset=Language.objects.all(), empty_label=_("Any")
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=editable_organizations, empty_label=_("Any")
+    )
+
+    class Meta:
+        model = Resource
+        fields: list[str] = []
+
+
+class UserFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or email"), method="search")
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=editable_organizations, empty_label=_("Any")
+    )
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, empty_label=_("Any"))
+    is_active = django_filters.BooleanFilter(label=_("Active"), widget=yes_no_any())
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(email__icontains=value) | Q(display_name__icontains=value))

@@ -1,0 +1,342 @@
+"""Forms for managing the directory. Each role gets its own field list; choice lists come from access.py."""
+
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from directory.access import organizations_editable_by, services_editable_by
+from directory.models import (
+    Organization,
+    Phone,
+    Resource,
+    Role,
+    Service,
+    TextAlert,
+    User,
+    normalize_phone,
+)
+
+# "new" is a path of its own under /manage/organizations/.
+RESERVED_SLUGS = {"new"}
+
+
+class CrispyFormMixin:
+    """Renders with crispy-bootstrap5 inside the template's own <form>. Checkbox lists flow in rows and text
+    boxes start small, so a form with 100 counties stays usable on a phone."""
+
+    def build_helper(self) -> None:
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *(
+                InlineCheckboxes(name) if isinstance(field.widget, forms.CheckboxSelectMultiple) else name
+                for name, field in self.fields.items()
+            )
+        )
+
+
+def check_role_fits_organization(role: str, organization: Organization) -> None:
+    """Volunteers and coordinators do intake, so they belong to a hub; partner staff to a partner."""
+    if role in (Role.VOLUNTEER, Role.COORDINATOR) and not organization.is_hub:
+        raise ValidationError(
+            _(
+                "Volunteers and coordinators work for a hub (an organization that does intake). "
+                "%(organization)s does not do intake."
+            ),
+            params={"organization": organization.name},
+            code="role_needs_hub",
+        )
+    if role == Role.PARTNER and not organization.is_partner:
+        raise ValidationError(
+            _(
+                "Partner staff work for an organization that takes referrals. "
+                "%(organization)s does not take referrals."
+            ),
+            params={"organization": organization.name},
+            code="role_needs_partner",
+        )
+
+
+class ListingForm(CrispyFormMixin, forms.ModelForm):
+    """What partner staff keep current about their own organization."""
+
+    class Meta:
+        model = Organization
+        fields = ["description", "description_es", "website", "email", "languages"]
+        widgets = {"languages": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.build_helper()
+
+
+class OrganizationForm(CrispyFormMixin, forms.ModelForm):
+    """The whole listing, for admins: also the name, the hub and partner flags and the intake email."""
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "slug",
+            "is_hub",
+            "is_partner",
+            "description",
+            "description_es",
+            "website",
+            "email",
+            "intake_email",
+            "languages",
+        ]
+        widgets = {"languages": forms.CheckboxSelectMultiple}
+        help_texts = {"slug": _("Used in web addresses. Leave it empty to make one from the name.")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.build_helper()
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name", ""))
+        if not slug:
+            raise ValidationError(_("Enter a short name made of letters, numbers and hyphens."))
+        if slug in RESERVED_SLUGS:
+            raise ValidationError(_("This short name is reserved. Choose another one."))
+        return slug
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Un-flagging would leave staff in a role their organization no longer has.
+        roles = set(self.instance.staff.filter(is_active=True).values_list("role", flat=True))
+        if not cleaned.get("is_hub") and roles & {Role.VOLUNTEER, Role.COORDINATOR}:
+            self.add_error(
+                "is_hub",
+                _("Volunteers or coordinators still work here. Change their roles before removing intake."),
+            )
+        if not cleaned.get("is_partner") and Role.PARTNER in roles:
+            self.add_error(
+                "is_partner",
+                _("Partner staff still work here. Change their roles before it stops taking referrals."),
+            )
+        return cleaned
+
+
+SERVICE_FIELDS = [
+    "name",
+    "name_es",
+    "category",
+    "description",
+    "description_es",
+    "eligibility_description",
+    "eligibility_description_es",
+    "languages",
+    "is_statewide",
+    "counties",
+    "status",
+    "accepting_referrals",
+    "capacity_available",
+    "capacity_maximum",
+    "response_hours",
+    "email",
+    "url",
+]
+
+
+class ServiceForm(CrispyFormMixin, forms.ModelForm):
+    """A service, as partner staff edit it: the organization is theirs and is not a field at all."""
+
+    class Meta:
+        model = Service
+        fields = SERVICE_FIELDS
+        widgets = {
+            "languages": forms.CheckboxSelectMultiple,
+            "counties": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.build_helper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("is_statewide") and not cleaned.get("counties") and "counties" not in self.errors:
+            self.add_error("counties", _("Choose the counties served, or mark the service as statewide."))
+        available, maximum = cleaned.get("capacity_available"), cleaned.get("capacity_maximum")
+        if available is not None and maximum is not None and available > maximum:
+            self.add_error(
+                "capacity_available",
+                ValidationError(
+                    _("Places available (%(available)s) cannot be more than places in all (%(maximum)s)."),
+                    params={"available": available, "maximum": maximum},
+                ),
+            )
+        return cleaned
+
+
+class AdminServiceForm(ServiceForm):
+    """Admins also choose which organization offers the service."""
+
+    class Meta(ServiceForm.Meta):
+        fields = ["organization", *SERVICE_FIELDS]
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["organization"].queryset = organizations_editable_by(user)
+
+
+class PhoneForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Phone
+        fields = [
+            "organization",
+            "service",
+            "type",
+            "number",
+            "extension",
+            "description",
+            "description_es",
+            "hours",
+            "hours_es",
+            "languages",
+            "is_statewide",
+            "counties",
+        ]
+        widgets = {
+            "languages": forms.CheckboxSelectMultiple,
+            "counties": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"number": _("As people write it, for example 919-555-0123.")}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_editable_by(user)
+        self.fields["service"].queryset = services_editable_by(user).select_related("organization")
+        self.build_helper()
+
+    def clean_number(self) -> str:
+        return normalize_phone(self.cleaned_data["number"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        service, organization = cleaned.get("service"), cleaned.get("organization")
+        if service and organization and service.organization_id != organization.pk:
+            self.add_error("service", _("This service belongs to another organization."))
+        return cleaned
+
+
+class TextAlertForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = TextAlert
+        fields = ["organization", "keyword", "short_code", "description", "description_es", "counties"]
+        widgets = {"counties": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "keyword": _("What people text, for example @siembra4."),
+            "short_code": _("The number they text it to, for example 81010."),
+        }
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_editable_by(user)
+        self.build_helper()
+
+    def clean_short_code(self) -> str:
+        code = "".join(self.cleaned_data["short_code"].split())
+        if not code.isdigit() or len(code) not in (5, 6):
+            raise ValidationError(_("A short code has 5 or 6 digits."))
+        return code
+
+
+class ResourceForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = [
+            "kind",
+            "title",
+            "title_es",
+            "organization",
+            "description",
+            "description_es",
+            "url",
+            "languages",
+        ]
+        widgets = {"languages": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_editable_by(user)
+        self.build_helper()
+
+
+class AccountFormMixin(CrispyFormMixin):
+    def check_role(self, cleaned: dict) -> None:
+        role, organization = cleaned.get("role"), cleaned.get("organization")
+        if role and organization:
+            try:
+                check_role_fits_organization(role, organization)
+            except ValidationError as error:
+                self.add_error("role", error)
+
+
+class InvitationForm(AccountFormMixin, forms.ModelForm):
+    """A new account: the person sets their own password from the emailed link."""
+
+    class Meta:
+        model = User
+        fields = ["email", "display_name", "organization", "role", "preferred_language"]
+        help_texts = {"preferred_language": _("The invitation is written in this language.")}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_editable_by(user)
+        self.fields["organization"].required = True
+        self.build_helper()
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("There is already an account with this email address."))
+        return email
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.check_role(cleaned)
+        return cleaned
+
+
+class AccountForm(AccountFormMixin, forms.ModelForm):
+    """An existing account's organization and role. Email and password stay the person's own."""
+
+    class Meta:
+        model = User
+        fields = ["display_name", "organization", "role", "preferred_language"]
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.editor = user
+        self.fields["organization"].queryset = organizations_editable_by(user)
+        self.fields["organization"].required = True
+        self.build_helper()
+
+    def clean_role(self) -> str:
+        role = self.cleaned_data["role"]
+        # Someone else must make that call, so the network is never left without an admin by accident.
+        if self.instance.pk == self.editor.pk and role != Role.ADMIN:
+            raise ValidationError(
+                _("You cannot remove your own administrator role. Ask another administrator.")
+            )
+        return role
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.check_role(cleaned)
+        return cleaned

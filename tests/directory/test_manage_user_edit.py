@@ -1,0 +1,98 @@
+"""Admins change an account's organization and role; nobody can take away their own admin role."""
+
+import pytest
+
+from directory.models import Role
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def url(account) -> str:
+    return f"/manage/users/{account.pk}/edit/"
+
+
+def data(account, **changes) -> dict:
+    values = {
+        "display_name": account.display_name,
+        "organization": account.organization_id,
+        "role": account.role,
+        "preferred_language": account.preferred_language,
+    }
+    return values | changes
+
+
+def test_admins_promote_a_volunteer_to_coordinator(network_admin, volunteer):
+    response = client_for(network_admin, reauthenticated=True).post(
+        url(volunteer), data(volunteer, role=Role.COORDINATOR)
+    )
+    assert response.status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.role == Role.COORDINATOR
+
+
+def test_admins_move_someone_to_another_organization(network_admin, partner, other_partner_org):
+    client_for(network_admin, reauthenticated=True).post(
+        url(partner), data(partner, organization=other_partner_org.pk)
+    )
+    partner.refresh_from_db()
+    assert partner.organization == other_partner_org
+
+
+def test_a_role_the_organization_does_not_have_is_refused(network_admin, partner):
+    response = client_for(network_admin, reauthenticated=True).post(
+        url(partner), data(partner, role=Role.COORDINATOR)
+    )
+    assert response.status_code == 200
+    assert (
+        "Volunteers and coordinators work for a hub (an organization that does intake). "
+        "The Hispanic Liaison does not do intake."
+    ) in response.content.decode()
+    partner.refresh_from_db()
+    assert partner.role == Role.PARTNER
+
+
+def test_admins_cannot_demote_themselves(network_admin):
+    response = client_for(network_admin, reauthenticated=True).post(
+        url(network_admin), data(network_admin, role=Role.VOLUNTEER)
+    )
+    assert response.status_code == 200
+    assert "You cannot remove your own administrator role." in response.content.decode()
+    network_admin.refresh_from_db()
+    assert network_admin.role == Role.ADMIN
+
+
+def test_the_form_does_not_change_email_or_password(network_admin, partner):
+    client_for(network_admin, reauthenticated=True).post(
+        url(partner), data(partner, email="other@example.org", password="x")
+    )
+    partner.refresh_from_db()
+    assert partner.email == "pablo@example.org"
+    assert partner.has_usable_password()
+
+
+def test_an_admins_own_page_offers_no_deactivation(network_admin, partner):
+    client = client_for(network_admin, reauthenticated=True)
+    assert "Deactivate" not in client.get(url(network_admin)).content.decode()
+    assert 'data-confirm="Deactivate this account?' in client.get(url(partner)).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["volunteer", "coordinator", "outsider", "partner"])
+def test_everyone_else_gets_404(request, persona, partner2):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(url(partner2)).status_code == 404
+    assert client.post(url(partner2), data(partner2, display_name="Hacked")).status_code == 404
+    partner2.refresh_from_db()
+    assert partner2.display_name == "Paula"
+
+
+def test_it_answers_only_get_and_post(network_admin, partner):
+    assert client_for(network_admin, reauthenticated=True).delete(url(partner)).status_code == 405
+
+
+def test_changing_a_role_asks_for_the_admins_password_again(network_admin, volunteer):
+    client = client_for(network_admin)
+    response = client.post(url(volunteer), data(volunteer, role=Role.COORDINATOR))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
+    volunteer.refresh_from_db()
+    assert volunteer.role == Role.VOLUNTEER
