@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "CSRF_TRUSTED_ORIGINS": "https://referrals.example.org",
     "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1maWVsZC1rZXktZm9yLXRlc3RzLTA=",
     "FIELD_HASH_KEY": "production-hash-key-for-the-deploy-check-0123",
+    # Set, because a development checkout's .env turns it off for the demo accounts.
+    "MFA_REQUIRED": "True",
 }
 
 
