@@ -84,3 +84,18 @@ def test_the_home_page_is_reached_once_signed_in(client, volunteer):
     response = client.get("/")
     assert response.status_code == 200
     assert "My work" in response.content.decode()
+
+
+def test_a_page_that_does_not_exist_is_a_friendly_404(client, volunteer):
+    client.force_login(volunteer)
+    response = client.get("/referrals/R-NOPE00/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body and "Back to my work" in body
+
+
+def test_a_page_the_role_may_not_use_says_so(client, partner):
+    client.force_login(partner)
+    response = client.get("/referrals/new/")
+    assert response.status_code == 403
+    assert "Your role does not give access to this page" in response.content.decode()
