@@ -84,7 +84,11 @@ class IntakeForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.ChoiceField(choices=DeclineReason.choices, label=_("Why can't you take it?"))
+    reason = forms.ChoiceField(
+        choices=[("", _("Choose a reason")), *DeclineReason.choices],
+        label=_("Why can't you take it?"),
+        error_messages={"required": _("Choose a reason.")},
+    )
     note = forms.CharField(
         label=_("Details for the hub (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
