@@ -176,7 +176,7 @@ class ServiceForm(CrispyFormMixin, forms.ModelForm):
             self.add_error(
                 "capacity_available",
                 ValidationError(
-                    _("Places available (%(available)s) cannot be more than places in all (%(maximum)s)."),
+                    _("Places available (%(available)s) cannot be more than total places (%(maximum)s)."),
                     params={"available": available, "maximum": maximum},
                 ),
             )

@@ -45,6 +45,7 @@ from directory.forms import (
     TextAlertForm,
 )
 from directory.models import Organization, Phone, Role, Service, User
+from referrals.services import case_access_granted
 
 PAGE_SIZE = 50
 GET_OR_POST = require_http_methods(["GET", "POST"])
@@ -430,6 +431,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
             account = form.save(commit=False)
             account.set_unusable_password()
             account.save()
+            case_access_granted(by=request.user, account=account)
         _send_invitation(request, account)
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": account.email})
         return redirect("manage:user_list")
@@ -440,10 +442,13 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 @reauthentication_required(enabled=_is_admin)
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = access.get_account_for_user(request.user, pk)
+    before = (account.role, account.organization_id)
     form = AccountForm(_posted(request), instance=account, user=request.user)
     if form.is_valid():
         with transaction.atomic():
-            _save(form)
+            account = _save(form)
+            if (account.role, account.organization_id) != before:
+                case_access_granted(by=request.user, account=account)
         messages.success(request, _("Account saved."))
         return redirect("manage:user_list")
     return render(request, "directory/manage/user_form.html", {"form": form, "account": account})
@@ -466,8 +471,10 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     account = access.get_account_for_user(request.user, pk)
-    account.is_active = True
-    account.save(update_fields=["is_active"])
+    with transaction.atomic():
+        account.is_active = True
+        account.save(update_fields=["is_active"])
+        case_access_granted(by=request.user, account=account)
     messages.success(request, _("%(email)s can sign in again.") % {"email": account.email})
     return redirect("manage:user_edit", pk=account.pk)
 

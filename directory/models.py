@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -271,9 +271,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class ServiceStatus(models.TextChoices):
     # Values are HSDS 3.0's service status enum.
-    ACTIVE = "active", _("Active")
-    INACTIVE = "inactive", _("Inactive")
-    TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+    ACTIVE = "active", pgettext_lazy("service status", "Active")
+    INACTIVE = "inactive", pgettext_lazy("service status", "Inactive")
+    TEMPORARILY_CLOSED = "temporarily closed", pgettext_lazy("service status", "Temporarily closed")
 
 
 class Service(models.Model):
@@ -304,7 +304,7 @@ class Service(models.Model):
     )
     accepting_referrals = models.BooleanField(_("accepting referrals"), default=True)
     capacity_available = models.PositiveIntegerField(_("places available"), default=0)
-    capacity_maximum = models.PositiveIntegerField(_("places in all"), default=0)
+    capacity_maximum = models.PositiveIntegerField(_("total places"), default=0)
     response_hours = models.PositiveIntegerField(
         _("promised response time (hours)"),
         null=True,
@@ -327,7 +327,7 @@ class Service(models.Model):
             models.CheckConstraint(
                 condition=Q(capacity_available__lte=models.F("capacity_maximum")),
                 name="service_capacity_within_maximum",
-                violation_error_message=_("Places available cannot be more than places in all."),
+                violation_error_message=_("Places available cannot be more than total places."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ServiceStatus.values),

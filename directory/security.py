@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from referrals.crypto import decrypt, encrypt
@@ -117,6 +118,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            # Pages seen signed in (staff lists, listings with intake emails...) stay off a shared or seized disk.
+            add_never_cache_headers(response)
         if (
             request.method == "POST"
             and request.path == reverse("account_logout")

@@ -1,13 +1,13 @@
 """Who may see and change which referral. Every view goes through these; anything out of scope is a 404."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from directory.models import Role, User
-from referrals.models import LIVE_ROUTING, Consent, Referral, Routing
+from referrals.models import Consent, Need, Referral, Routing, RoutingStatus
 from referrals.services import manages
 
 
@@ -54,12 +54,15 @@ def can_see_contact(user: User, referral: Referral, *, consent: Consent | None =
     if consent is None:
         return False
     covered = {category.pk for category in consent.categories.all()}
-    return Routing.objects.filter(
+    live = Routing.objects.filter(
         need__referral=referral,
         organization_id=user.organization_id,
-        status__in=LIVE_ROUTING,
         need__category_id__in=covered,
-    ).exists()
+    ).filter(
+        # A pending routing past its deadline is over, even before process_deadlines marks it expired.
+        Q(status=RoutingStatus.ACCEPTED) | Q(status=RoutingStatus.PENDING, deadline__gt=timezone.now())
+    )
+    return live.exists()
 
 
 def routings_visible_to(user: User, referral: Referral):
@@ -77,3 +80,19 @@ def prefetch_routings_for(user: User) -> Prefetch:
     if user.role == Role.PARTNER:
         queryset = queryset.filter(organization_id=user.organization_id)
     return Prefetch("routings", queryset=queryset)
+
+
+def needs_visible_to(user: User, referral: Referral):
+    """Hub staff see every need of the case; a partner only the needs sent to its organization (a food pantry must
+    not learn that the family also needs a bond fund)."""
+    needs = Need.objects.filter(referral=referral).select_related("category")
+    if user.role == Role.PARTNER:
+        needs = needs.filter(routings__organization_id=user.organization_id).distinct()
+    return needs
+
+
+def prefetch_needs_for(user: User) -> Prefetch:
+    needs = Need.objects.select_related("category").prefetch_related(prefetch_routings_for(user))
+    if user.role == Role.PARTNER:
+        needs = needs.filter(routings__organization_id=user.organization_id).distinct()
+    return Prefetch("needs", queryset=needs)

@@ -49,13 +49,25 @@ class ReferralFilter(django_filters.FilterSet):
             routings__need__referral__in=visible
         ).distinct()
         if user.role == Role.PARTNER:
-            # Partners do not see who works on cases at the hub, nor which other organizations were involved.
+            # Partners do not see who works on cases at the hub, which other organizations were involved, the hub's
+            # follow-up schedule, or needs that were not sent to them.
             del self.filters["assigned_to"]
             del self.filters["organization"]
+            del self.filters["overdue"]
+            self.filters["category"].field_name = "needs__category"
+            self.filters["category"].method = self.filter_own_category
+            self._organization_id = user.organization_id
         else:
             self.filters["assigned_to"].queryset = User.objects.filter(
                 organization_id=user.organization_id, role__in=[Role.VOLUNTEER, Role.COORDINATOR]
             )
+
+    def filter_own_category(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(
+            needs__category=value, needs__routings__organization_id=self._organization_id
+        ).distinct()
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -85,7 +85,7 @@ class IntakeForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=[("", _("Choose a reason")), *DeclineReason.choices],
+        choices=[("", _("Choose a reason.")), *DeclineReason.choices],
         label=_("Why can't you take it?"),
         error_messages={"required": _("Choose a reason.")},
     )

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directory.models import County, Language, Organization, Role, Service, ServiceCategory, format_phone
 from referrals.crypto import EncryptedTextField
@@ -131,10 +132,11 @@ class Referral(models.Model):
 
 
 class NeedStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    HELPED = "helped", _("Helped")
-    NOT_HELPED = "not_helped", _("Could not be helped")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # "need" is feminine in Spanish ("necesidad"): its statuses get their own translations.
+    OPEN = "open", pgettext_lazy("need status", "Open")
+    HELPED = "helped", pgettext_lazy("need status", "Helped")
+    NOT_HELPED = "not_helped", pgettext_lazy("need status", "Could not be helped")
+    WITHDRAWN = "withdrawn", pgettext_lazy("need status", "Withdrawn")
 
 
 class Need(models.Model):
@@ -380,6 +382,7 @@ class AccessAction(models.TextChoices):
     VIEW_CONTACT = "view_contact", _("Saw contact details")
     PURGE = "purge", _("Deleted personal data")
     EXPORT = "export", _("Exported data")
+    GRANT_CASE_ACCESS = "grant_case_access", _("Gave an account access to cases")
 
 
 class AccessLog(models.Model):
@@ -390,6 +393,8 @@ class AccessLog(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, related_name="+")
     action = models.CharField(max_length=40, choices=AccessAction.choices)
     reference = models.CharField(max_length=12, blank=True)
+    # For account changes: the account concerned (staff, never a family).
+    subject = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -89,3 +89,22 @@ def follow_ups_due(user_id: int, references: list[str]) -> int:
     return _send(
         template="follow_ups_due", recipients=[(user.email, user.preferred_language)], context=context
     )
+
+
+@task
+def case_access_granted(account_id: int, granted_by_id: int) -> int:
+    """Tell a hub's coordinators that an account was given access to the hub's cases."""
+    account = User.objects.select_related("organization").get(pk=account_id)
+    granted_by = User.objects.get(pk=granted_by_id)
+    recipients = [
+        (email, language)
+        for email, language in _staff(account.organization_id, [Role.COORDINATOR])
+        if email != account.email
+    ]
+    context = {
+        "account": account.email,
+        "role": account.get_role_display,
+        "granted_by": granted_by.email,
+        "link": settings.SITE_URL + reverse("referrals:access_log"),
+    }
+    return _send(template="case_access_granted", recipients=recipients, context=context)

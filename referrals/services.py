@@ -78,10 +78,26 @@ def manages(user: User, referral: Referral) -> bool:
     return user.role == Role.VOLUNTEER and user.pk in (referral.created_by_id, referral.assigned_to_id)
 
 
-def log_access(*, user: User, action: str, reference: str = "") -> None:
+def log_access(*, user: User, action: str, reference: str = "", subject: str = "") -> None:
     AccessLog.objects.create(
-        user=user, role=user.role, organization_id=user.organization_id, action=action, reference=reference
+        user=user,
+        role=user.role,
+        organization_id=user.organization_id,
+        action=action,
+        reference=reference,
+        subject=subject,
     )
+
+
+def case_access_granted(*, by: User, account: User) -> None:
+    """An administrator gave an account a hub role (volunteer or coordinator), which opens cases to it.
+
+    Administrators see no case details themselves; so that one cannot quietly give themselves access through a
+    second account, the grant is logged and the hub's coordinators are told."""
+    if account.role not in (Role.VOLUNTEER, Role.COORDINATOR) or not account.is_active:
+        return
+    log_access(user=by, action="grant_case_access", subject=account.email)
+    notifications.on_commit(notifications.case_access_granted, account.pk, by.pk)
 
 
 def response_deadline(*, urgency: str, service: Service | None, now: datetime) -> datetime:
@@ -197,6 +213,11 @@ def _partner_transition(user: User, routing: Routing, allowed_from: list[str]) -
     _require(user.is_active and user.role == Role.PARTNER and user.organization_id == routing.organization_id)
     if routing.status not in allowed_from:
         raise Conflict
+    if routing.is_overdue:
+        # Past its deadline a pending routing is over, even before process_deadlines marks it expired.
+        raise ValidationError(
+            _("The time to answer this referral has passed. The hub will send the need elsewhere.")
+        )
     return routing
 
 
@@ -322,7 +343,7 @@ def need_withdraw(*, user: User, need: Need) -> Need:
     need = Need.objects.select_for_update().get(pk=need.pk)
     if not need.is_open:
         raise Conflict
-    for routing in need.routings.filter(status__in=LIVE_ROUTING):
+    for routing in need.routings.select_for_update().filter(status__in=LIVE_ROUTING):
         routing.status = RoutingStatus.WITHDRAWN
         routing.ended_at = timezone.now()
         routing.save(update_fields=["status", "ended_at"])
@@ -339,6 +360,9 @@ def note_add(*, user: User, referral: Referral, body: str, routing: Routing | No
     if not body:
         raise ValidationError(_("Write the note first."))
     referral = _lock_referral(referral)
+    if not referral.is_open:
+        # A closed case, and above all a purged one, takes no new free text about the family.
+        raise Conflict
     if routing is not None:
         routing = _lock_routing(routing)
         _require(user.role == Role.PARTNER and routing.organization_id == user.organization_id)
@@ -541,6 +565,8 @@ def purge_expired(*, now: datetime | None = None, retention_days: int | None = N
 
     now = now or timezone.now()
     days = settings.RETENTION_DAYS if retention_days is None else retention_days
+    # Belt and braces: nothing can add notes to a closed case, but if a row ever slipped in, it goes too.
+    Note.objects.filter(referral__purged_at__isnull=False).delete()
     expired = Referral.objects.filter(
         status=ReferralStatus.CLOSED, closed_at__lte=now - timedelta(days=days), purged_at__isnull=True
     ).only("pk")

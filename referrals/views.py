@@ -3,7 +3,6 @@ import uuid
 from functools import wraps
 
 from allauth.account.decorators import reauthentication_required
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -22,7 +21,8 @@ from referrals.access import (
     can_see_contact,
     get_referral_for_user,
     get_routing_for_partner,
-    prefetch_routings_for,
+    needs_visible_to,
+    prefetch_needs_for,
     routings_visible_to,
 )
 from referrals.filters import ReferralFilter
@@ -102,12 +102,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 def _with_list_data(referrals, user):
-    return referrals.select_related("county", "assigned_to").prefetch_related(
-        Prefetch(
-            "needs",
-            queryset=Need.objects.select_related("category").prefetch_related(prefetch_routings_for(user)),
-        )
-    )
+    return referrals.select_related("county", "assigned_to").prefetch_related(prefetch_needs_for(user))
 
 
 def _partner_queue(user):
@@ -223,11 +218,9 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
     manages = services.manages(user, referral)
     consent = active_consent(referral)
     show_contact = can_see_contact(user, referral, consent=consent)
-    if show_contact and (referral.contact_name or referral.contact_phone or referral.notes):
-        services.log_access(user=user, action="view_contact", reference=referral.reference)
 
     routings = list(routings_visible_to(user, referral))
-    needs = list(referral.needs.select_related("category"))
+    needs = list(needs_visible_to(user, referral))
     for need in needs:
         need.visible_routings = [r for r in routings if r.need_id == need.pk]
         need.live_routing = next((r for r in need.visible_routings if r.is_live), None)
@@ -245,8 +238,12 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
     notes = Note.objects.filter(referral=referral).select_related("author", "routing__organization")
     if not manages:
         notes = _notes_for_partner(notes, own_routings, show_contact)
+    notes = list(notes)
+    if (show_contact and (referral.contact_name or referral.contact_phone or referral.notes)) or notes:
+        # Notes are free text about the family: reading them is logged like reading the contact details.
+        services.log_access(user=user, action="view_contact", reference=referral.reference)
     events = ReferralEvent.objects.filter(referral=referral).select_related(
-        "actor", "routing__organization", "need__category"
+        "actor__organization", "routing__organization", "need__category"
     )
     if not manages:
         events = events.filter(routing__in=own_routings)
@@ -287,7 +284,10 @@ def _open_cases_with_same_phone(user, referral: Referral) -> dict:
             "reference", flat=True
         )
     )
-    return {"visible": visible, "hidden": others.count() - len(visible)}
+    # Only coordinators hear of matches they cannot open: otherwise any volunteer could test whether a phone number
+    # belongs to a family with a case.
+    hidden = others.count() - len(visible) if user.role == Role.COORDINATOR else 0
+    return {"visible": visible, "hidden": hidden}
 
 
 def _notes_for_partner(notes, own_routings, show_contact):

@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive'), ('temporarily closed', 'Temporarily closed')], default='active', max_length=20, verbose_name='status')),
                 ('accepting_referrals', models.BooleanField(default=True, verbose_name='accepting referrals')),
                 ('capacity_available', models.PositiveIntegerField(default=0, verbose_name='places available')),
-                ('capacity_maximum', models.PositiveIntegerField(default=0, verbose_name='places in all')),
+                ('capacity_maximum', models.PositiveIntegerField(default=0, verbose_name='total places')),
                 ('response_hours', models.PositiveIntegerField(blank=True, help_text="How soon the organization promises to answer a new referral. Empty: the network's default.", null=True, verbose_name='promised response time (hours)')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
                 ('url', models.URLField(blank=True, verbose_name='web page')),
@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='service',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_available__lte', models.F('capacity_maximum'))), name='service_capacity_within_maximum', violation_error_message='Places available cannot be more than places in all.'),
+            constraint=models.CheckConstraint(condition=models.Q(('capacity_available__lte', models.F('capacity_maximum'))), name='service_capacity_within_maximum', violation_error_message='Places available cannot be more than total places.'),
         ),
         migrations.AddConstraint(
             model_name='service',

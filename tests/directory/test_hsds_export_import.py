@@ -300,7 +300,7 @@ def test_a_malformed_document_lists_every_problem_and_imports_nothing(demo, tmp_
         (service_label, "id"),
         (service_label, "status"),
         (service_label, "service_areas[3].uri"),
-        (service_label, "capacity_available"),  # more places available than places in all
+        (service_label, "capacity_available"),  # more places available than total places
         (f'organizations[{centro_index}] "El Centro Hispano" › phones[0] "555-0100"', "number"),
     }, report.problems
     assert report.counts == {}

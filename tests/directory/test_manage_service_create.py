@@ -58,7 +58,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(partner, partner_org):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Choose the counties served, or mark the service as statewide." in body
-    assert "Places available (9) cannot be more than places in all (5)." in body
+    assert "Places available (9) cannot be more than total places (5)." in body
     assert not Service.objects.exists()
     partner_org.refresh_from_db()
     assert partner_org.assured_date is None

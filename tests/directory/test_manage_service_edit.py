@@ -76,7 +76,7 @@ def test_partner_staff_cannot_move_a_service_to_another_organization(partner, se
 def test_more_places_available_than_in_all_is_refused(partner, service, partner_org):
     response = client_for(partner).post(url(service), data(service, capacity_available="12"))
     assert response.status_code == 200
-    assert "Places available (12) cannot be more than places in all (10)." in response.content.decode()
+    assert "Places available (12) cannot be more than total places (10)." in response.content.decode()
     service.refresh_from_db()
     assert service.capacity_available == 2
     partner_org.refresh_from_db()

@@ -96,3 +96,20 @@ def test_changing_a_role_asks_for_the_admins_password_again(network_admin, volun
     assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
     volunteer.refresh_from_db()
     assert volunteer.role == Role.VOLUNTEER
+
+
+def test_giving_an_account_a_hub_role_is_logged_and_told_to_the_hubs_coordinators(
+    network_admin, coordinator, partner, hub, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from referrals.models import AccessLog
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(network_admin, reauthenticated=True).post(
+            url(partner), data(partner, organization=hub.pk, role=Role.COORDINATOR)
+        )
+    log = AccessLog.objects.get(action="grant_case_access")
+    assert (log.user, log.subject) == (network_admin, partner.email)
+    assert [message.to for message in mail.outbox] == [[coordinator.email]]
+    assert partner.email in mail.outbox[0].subject and network_admin.email in mail.outbox[0].body

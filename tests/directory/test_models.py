@@ -55,7 +55,7 @@ def service(hub):
 
 def test_places_available_cannot_exceed_places_in_all(service):
     service.capacity_available = 6
-    with pytest.raises(ValidationError, match="cannot be more than places in all"):
+    with pytest.raises(ValidationError, match="cannot be more than total places"):
         service.full_clean()
     with transaction.atomic(), pytest.raises(IntegrityError):
         service.save()
