@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Requests per second of the main pages, as a ratio to /healthz (a bare view: one SELECT 1), served by gunicorn
+# with production settings on this machine. Needs wrk (apt-get install wrk). Uses a throwaway SQLite database.
+#   scripts/benchmark.sh            # 10 s per page, 2 workers, 16 connections
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+DURATION=${DURATION:-10s}
+WORKERS=${WORKERS:-2}
+PORT=${PORT:-8077}
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+export DEBUG=False SECRET_KEY="benchmark-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
+  ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=False MFA_REQUIRED=True \
+  FIELD_ENCRYPTION_KEYS="$($PY -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')" \
+  FIELD_HASH_KEY="benchmark-hash-key-0123456789abcdef" DATABASE_URL="sqlite:///$work/bench.sqlite3" \
+  EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=ERROR
+
+$PY manage.py migrate -v0
+$PY manage.py collectstatic --no-input -v0
+$PY manage.py seed_demo --force > /dev/null
+# 50 cases with two routed needs each, and a session for the demo coordinator (with an authenticator, as
+# production requires).
+cookie=$($PY manage.py shell -c "
+import uuid
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY
+from directory.models import County, Language, ServiceCategory, User
+from referrals import services
+from referrals.routing import suggestions_for
+coordinator = User.objects.get(email='coordinator@demo.example')
+TOTP.activate(coordinator, 'JBSWY3DPEHPK3PXP')
+durham, es = County.objects.get(name='Durham'), Language.objects.get(code='es')
+categories = list(ServiceCategory.objects.filter(code__in=['legal', 'basic-needs']))
+for i in range(50):
+    case = services.referral_create(user=coordinator, county=durham, language=es, urgency='urgent', categories=categories,
+        contact_name=f'Family {i}', contact_phone='+1919555%04d' % i, consent=True, intake_token=uuid.uuid4())
+    for need in case.needs.all():
+        services.routing_create(user=coordinator, need=need, service=suggestions_for(need)[0].service)
+session = SessionStore()
+session[SESSION_KEY] = str(coordinator.pk)
+session[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+session[HASH_SESSION_KEY] = coordinator.get_session_auth_hash()
+session.create()
+print(case.reference, session.session_key)
+" 2>/dev/null | tail -n 1)
+reference=${cookie% *}
+session=${cookie#* }
+
+.venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$PORT --workers "$WORKERS" --log-level error &
+server=$!
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.2; done
+
+rps() {  # path [cookie]
+  local args=()
+  [ -n "${2:-}" ] && args=(-H "Cookie: __Host-sessionid=$2")
+  wrk -t 2 -c 16 -d "$DURATION" "${args[@]}" "http://127.0.0.1:$PORT$1" | awk '/Requests\/sec/ {print $2}'
+}
+base=$(rps /healthz)
+printf '%-34s %10s %8s\n' page "req/s" "ratio"
+printf '%-34s %10s %8s\n' "/healthz (bare view)" "$base" "1.00"
+for path in /help/ /help/durham/ /api/hsds/services; do
+  r=$(rps "$path"); printf '%-34s %10s %8.2f\n' "$path" "$r" "$(echo "$r / $base" | bc -l)"
+done
+for path in / /referrals/ "/referrals/$reference/" /referrals/escalations/; do
+  r=$(rps "$path" "$session"); printf '%-34s %10s %8.2f\n' "$path (coordinator)" "$r" "$(echo "$r / $base" | bc -l)"
+done
