@@ -11,6 +11,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse:
         response = super().post_login(request, user, **kwargs)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in dict(settings.LANGUAGES) and chosen != user.preferred_language:
+            # They switched language on the sign-in page: that is their choice now.
+            user.preferred_language = chosen
+            user.save(update_fields=["preferred_language"])
         # Show the app in the language the person chose last time, on this device too.
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,

@@ -234,6 +234,10 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
         if user.role == Role.PARTNER
         else []
     )
+    for routing in own_routings:
+        # One form per routing, each with its own element ids, so every label belongs to its own field.
+        routing.decline_form = DeclineForm(auto_id=f"id_routing{routing.pk}_%s")
+        routing.complete_form = CompleteForm(auto_id=f"id_routing{routing.pk}_%s")
 
     notes = Note.objects.filter(referral=referral).select_related("author", "routing__organization")
     if not manages:
@@ -259,8 +263,6 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "notes": notes,
         "events": events,
         "note_form": NoteForm(),
-        "decline_form": DeclineForm(),
-        "complete_form": CompleteForm(),
         "close_form": CloseForm(),
         "has_open_needs": any(need.is_open for need in needs),
     }

@@ -97,13 +97,21 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=SCREENSHOTS / name, full_page=True)
 
 
+def case_reference(page: Page) -> str:
+    """The case page the intake form leads to (a skip-link fragment stays on the address across the redirect)."""
+    case_page = re.compile(r"/referrals/(R-[^/#]+)/(#main)?$")
+    expect(page).to_have_url(case_page)
+    return case_page.search(page.url).group(1)
+
+
 def need_card(page: Page, category_name: str):
     return page.locator(".card").filter(
         has=page.get_by_role("heading", level=3, name=category_name, exact=True)
     )
 
 
-def queue_row(page: Page, reference: str, category_name: str):
+def row_for(page: Page, reference: str, category_name: str):
+    """A need's line in a list (queue, escalations, My work)."""
     return (
         page.locator("main li")
         .filter(has=page.get_by_role("link", name=reference))
@@ -146,8 +154,7 @@ def test_a_volunteer_logs_a_family_with_two_needs_and_sends_both(
         screenshot(page, "intake-phone.png")
     page.get_by_role("button", name=t("Save and see suggestions")).click()
 
-    expect(page).to_have_url(re.compile(r"/referrals/[^/]+/$"))
-    reference = page.url.rstrip("/").rsplit("/", 1)[-1]
+    reference = case_reference(page)
     expect(
         page.get_by_role("heading", level=1, name=t("Case %(reference)s", reference=reference))
     ).to_be_visible()
@@ -198,36 +205,43 @@ def test_a_partner_declines_one_need_and_accepts_notes_and_completes_the_other(
     t = sign_in(page, live_server, partner.email, language, check_accessibility)
     legal, food = t.data(category("legal")), t.data(category("basic-needs"))
     pending = t.of(RoutingStatus.PENDING.label)
-    expect(queue_row(page, reference, legal)).to_contain_text(pending)
+    expect(row_for(page, reference, legal)).to_contain_text(pending)
     check_accessibility(page)
 
     go_to(page, t, t("Queue"))
     expect(page.get_by_role("heading", level=1, name=t("Referral queue"))).to_be_visible()
-    expect(queue_row(page, reference, legal)).to_contain_text(pending)
-    expect(queue_row(page, reference, food)).to_contain_text(pending)
+    expect(row_for(page, reference, legal)).to_contain_text(pending)
+    expect(row_for(page, reference, food)).to_contain_text(pending)
     check_accessibility(page)
     if language == "en" and viewport == DESKTOP:
         screenshot(page, "partner-queue.png")
 
-    queue_row(page, reference, legal).get_by_role("link", name=reference).click()
+    row_for(page, reference, legal).get_by_role("link", name=reference).click()
     expect(
         page.get_by_role("heading", level=1, name=t("Case %(reference)s", reference=reference))
     ).to_be_visible()
     expect(page.get_by_text(FAMILY)).to_be_visible()
     check_accessibility(page)
+    reason = t.of(DeclineForm.base_fields["reason"].label)
+    # Checked here, asserted at the end, so that the rest of the journey still runs while this is open.
+    unlabelled = [
+        need
+        for need in (legal, food)
+        if not page.get_by_role("region", name=t("Your answer: %(category)s", category=need))
+        .get_by_role("combobox", name=reason)
+        .count()
+    ]
     answer = page.get_by_role("region", name=t("Your answer: %(category)s", category=legal))
-    field(answer, t.of(DeclineForm.base_fields["reason"].label)).select_option(
-        label=t.of(DeclineReason.NO_CAPACITY.label)
-    )
+    field(answer, reason).select_option(label=t.of(DeclineReason.NO_CAPACITY.label))
     field(answer, t.of(DeclineForm.base_fields["note"].label)).fill("Our two lawyers are full until March.")
     with confirmation(page) as question:
         answer.get_by_role("button", name=t("Decline"), exact=True).click()
         expect(page).to_have_url(f"{live_server.url}{reverse('referrals:queue')}")
     assert question == [t("Decline this referral? The hub will send the need to another organization.")]
     expect_message(page, t("Declined. The hub will send the need elsewhere."))
-    expect(queue_row(page, reference, legal)).to_contain_text(t.of(RoutingStatus.DECLINED.label))
+    expect(row_for(page, reference, legal)).to_contain_text(t.of(RoutingStatus.DECLINED.label))
 
-    queue_row(page, reference, food).get_by_role("link", name=reference).click()
+    row_for(page, reference, food).get_by_role("link", name=reference).click()
     answer = page.get_by_role("region", name=t("Your answer: %(category)s", category=food))
     answer.get_by_role("button", name=t("Accept"), exact=True).click()
     expect_message(page, t("Accepted. The hub has been told."))
@@ -245,10 +259,18 @@ def test_a_partner_declines_one_need_and_accepts_notes_and_completes_the_other(
     answer.get_by_role("radio", name=t.of(RoutingOutcome.HELPED.label), exact=True).check()
     answer.get_by_role("button", name=t("Mark as completed")).click()
     expect_message(page, t("Marked as completed. Thank you."))
-    expect(queue_row(page, reference, food)).to_contain_text(t.of(RoutingStatus.COMPLETED.label))
-    expect(queue_row(page, reference, legal)).to_contain_text(t.of(RoutingStatus.DECLINED.label))
+    expect(row_for(page, reference, food)).to_contain_text(t.of(RoutingStatus.COMPLETED.label))
+    expect(row_for(page, reference, legal)).to_contain_text(t.of(RoutingStatus.DECLINED.label))
     check_accessibility(page)
     assert blocked_requests == []
+    assert not unlabelled, (
+        f"the decline form for {unlabelled} has no label a screen reader can read: every pending routing's "
+        "decline form on the case page is rendered with the same ids (id_reason, id_note), so the labels of the "
+        "second form name the first form's fields (templates/referrals/referral_detail.html, "
+        "{{ decline_form|crispy }} in the own_routings loop; the complete form's id_outcome_* likewise). "
+        "Fix: one form per routing with its own ids and the same field names, e.g. "
+        "DeclineForm(auto_id=f'id_routing{routing.pk}_%s') per routing in referrals/views.py referral_detail"
+    )
 
 
 # Journey 4
@@ -275,11 +297,12 @@ def test_a_coordinator_resends_a_declined_need_and_closes_the_case(
     expect(escalations.get_by_role("link", name=reference)).to_be_visible()
     check_accessibility(page)
     if language == "en" and viewport == DESKTOP:
+        page.reload()  # without the one-off "signed in" message
         screenshot(page, "dashboard.png")
 
     go_to(page, t, t("Escalations"))
     expect(page.get_by_role("heading", level=1, name=t("Escalations"))).to_be_visible()
-    row = queue_row(page, reference, legal)
+    row = row_for(page, reference, legal)
     expect(row).to_contain_text(f"The Hispanic Liaison: {t.of(RoutingStatus.DECLINED.label).lower()}")
     check_accessibility(page)
     row.get_by_role("button", name=t("Re-send to next suggestion")).click()
@@ -300,7 +323,7 @@ def test_a_coordinator_resends_a_declined_need_and_closes_the_case(
         other = partner_context.new_page()
         sign_in(other, live_server, partner2.email, language)
         go_to(other, t, t("Queue"))
-        queue_row(other, reference, legal).get_by_role("link", name=reference).click()
+        row_for(other, reference, legal).get_by_role("link", name=reference).click()
         answer = other.get_by_role("region", name=t("Your answer: %(category)s", category=legal))
         answer.get_by_role("button", name=t("Accept"), exact=True).click()
         expect_message(other, t("Accepted. The hub has been told."))
@@ -356,7 +379,8 @@ def test_an_admin_adds_a_service_and_it_shows_on_the_public_county_page(
 ):
     names = {"en": "Emergency rent help", "es": "Ayuda de emergencia para la renta"}
     page.goto(f"{live_server.url}/help/durham/")
-    expect(page.get_by_role("heading", level=4)).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_text(names["en"])).to_have_count(0)
 
     t = sign_in(page, live_server, network_admin.email, language, check_accessibility)
     check_accessibility(page)
@@ -383,7 +407,7 @@ def test_an_admin_adds_a_service_and_it_shows_on_the_public_county_page(
 
     expect_message(page, t("Service added."))
     expect(page.get_by_role("heading", level=1, name="The Hispanic Liaison")).to_be_visible()
-    expect(page.get_by_role("cell", name=names[language])).to_be_visible()
+    expect(page.get_by_role("table")).to_contain_text(names[language])
     check_accessibility(page)
 
     page.goto(f"{live_server.url}/help/durham/")
@@ -406,7 +430,6 @@ def test_a_partner_gets_not_found_for_another_organizations_case(
     page: Page,
     live_server,
     partner,
-    partner2,
     volunteer,
     durham,
     spanish,
@@ -480,9 +503,9 @@ def test_the_intake_form_can_be_completed_with_the_keyboard_alone(
     assert skip["label"] == t("Skip to main content")
     page.keyboard.press("Enter")
 
-    county = tab_to(page, lambda element: element["name"] == "county", limit=1)
+    tab_to(page, lambda element: element["name"] == "county", limit=1)
     page.keyboard.type("Durham")
-    assert focused(page)["selected"] == "Durham", county
+    assert focused(page)["selected"] == "Durham"
     assert tab_to(page, lambda element: element["name"] == "language", limit=1)["selected"] == "Spanish"
 
     urgency = tab_to(page, lambda element: element["name"] == "urgency", limit=1)
@@ -508,8 +531,7 @@ def test_the_intake_form_can_be_completed_with_the_keyboard_alone(
     assert submit["label"] == t("Save and see suggestions")
     page.keyboard.press("Enter")
 
-    expect(page).to_have_url(re.compile(r"/referrals/[^/]+/$"))
-    reference = page.url.rstrip("/").rsplit("/", 1)[-1]
+    reference = case_reference(page)
     expect_message(
         page, t("Case %(reference)s logged. Send each need to an organization below.", reference=reference)
     )

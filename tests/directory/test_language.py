@@ -53,3 +53,11 @@ def test_switching_never_redirects_to_another_site(client):
 
 def test_switching_language_needs_a_post(client):
     assert client.get("/language/").status_code == 405
+
+
+def test_choosing_spanish_on_the_sign_in_page_sticks_after_signing_in(client, volunteer):
+    client.post("/language/", {"language": "es", "next": "/accounts/login/"})
+    sign_in(client, volunteer.email)
+    assert '<html lang="es">' in client.get("/").content.decode()
+    volunteer.refresh_from_db()
+    assert volunteer.preferred_language == "es"

@@ -190,3 +190,15 @@ def test_a_partner_cannot_post_a_note_on_another_organizations_routing(
     )
     assert response.status_code == 404
     assert not routed_case.case_notes.exists()
+
+
+def test_each_answer_form_on_a_case_has_its_own_labelled_fields(case, volunteer, partner, legal_a, food_a):
+    for need, service in [("legal", legal_a), ("basic-needs", food_a)]:
+        services.routing_create(user=volunteer, need=case.needs.get(category__code=need), service=service)
+    body = client_for(partner).get(detail(case)).content.decode()
+    import re
+
+    ids = re.findall(r'id="(id_routing\d+_reason)"', body)
+    assert len(ids) == 2 and len(set(ids)) == 2
+    for element_id in ids:
+        assert f'for="{element_id}"' in body

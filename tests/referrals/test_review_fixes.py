@@ -8,7 +8,6 @@ from django.utils import timezone
 from referrals import services
 from referrals.models import Note, Routing
 from tests.conftest import client_for
-from tests.referrals.conftest import log_case
 
 pytestmark = pytest.mark.django_db
 
