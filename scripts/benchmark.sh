@@ -53,9 +53,12 @@ session=${cookie#* }
 server=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.2; done
 
-rps() {  # path [cookie]
+rps() {  # path [cookie]; refuses to time anything but a 200
   local args=()
   [ -n "${2:-}" ] && args=(-H "Cookie: __Host-sessionid=$2")
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' "${args[@]}" "http://127.0.0.1:$PORT$1")
+  [ "$status" = 200 ] || { echo "$1 answered $status, not 200" >&2; exit 1; }
   wrk -t 2 -c 16 -d "$DURATION" "${args[@]}" "http://127.0.0.1:$PORT$1" | awk '/Requests\/sec/ {print $2}'
 }
 base=$(rps /healthz)
