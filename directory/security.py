@@ -2,6 +2,7 @@
 
 import time
 
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -12,11 +13,6 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from referrals.crypto import decrypt, encrypt
-
-try:
-    from allauth.mfa.adapter import DefaultMFAAdapter
-except ImportError:  # pragma: no cover - allauth.mfa is always installed here
-    DefaultMFAAdapter = object
 
 SESSION_STARTED_KEY = "_session_started_at"
 
