@@ -26,6 +26,7 @@ def test_a_volunteer_signs_in_switches_to_spanish_and_signs_out(
     menu = page.get_by_role("button", name="Show menu")
     if menu.is_visible():
         menu.click()
+        expect(page.locator("#main-nav.show")).to_be_visible()
     page.get_by_role("button", name="Español").click()
     expect(page.get_by_role("heading", name="Mi trabajo")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "es")
@@ -33,8 +34,11 @@ def test_a_volunteer_signs_in_switches_to_spanish_and_signs_out(
     menu = page.get_by_role("button", name="Mostrar menú")
     if menu.is_visible():
         menu.click()
+        # Wait for the menu to finish opening before pressing a button inside it.
+        expect(page.locator("#main-nav.show")).to_be_visible()
     page.get_by_role("button", name="Cerrar sesión").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    # Signing out also clears the site's data from the browser (Clear-Site-Data), which can take a moment.
+    expect(page).to_have_url(re.compile(r"/accounts/login/"), timeout=20_000)
     assert blocked_requests == []
 
 
