@@ -344,7 +344,9 @@ def reroute_need(request: HttpRequest, reference: str, need_id: int) -> HttpResp
             "organization": service.organization.name,
         },
     )
-    return redirect(request.POST.get("next") == "escalations" and "referrals:escalations" or referral)
+    if request.POST.get("next") == "escalations":
+        return redirect("referrals:escalations")
+    return redirect(referral)
 
 
 @acting
