@@ -72,9 +72,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    "core",
     "directory",
     "referrals",
+    "accounts",
 ]
+# The demo directory and accounts exist only on development checkouts.
+if DEBUG:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -89,9 +94,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "directory.security.SessionLifetimeMiddleware",
-    "directory.security.RequireMFAMiddleware",
-    "directory.security.SecurityHeadersMiddleware",
+    "core.security.SessionLifetimeMiddleware",
+    "core.security.RequireMFAMiddleware",
+    "core.security.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -110,7 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "directory.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -185,7 +190,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email login, no public sign-up (admins invite), MFA available to every account.
-ACCOUNT_ADAPTER = "directory.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -195,7 +200,7 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Referrals] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_ADAPTER = "directory.security.MFAAdapter"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 # Every account must set up a second factor. Only a development checkout may turn this off (for the demo accounts).
 MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
 if not DEBUG and not MFA_REQUIRED:

@@ -10,18 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-
-def localized(obj, field: str) -> str:
-    """The Spanish variant of a bilingual field when Spanish is active and it is filled in."""
-    if (get_language() or "").startswith("es"):
-        value = getattr(obj, f"{field}_es", "")
-        if value:
-            return value
-    return getattr(obj, field)
-
+from core.bilingual import localized
 
 PHONE_PATTERN = r"^\+1[2-9][0-9]{2}[2-9][0-9]{6}$"
 

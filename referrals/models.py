@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.crypto import EncryptedTextField
 from directory.models import County, Language, Organization, Role, Service, ServiceCategory, format_phone
-from referrals.crypto import EncryptedTextField
 
 # Reference codes avoid letters and digits that are easy to confuse when read over the phone (0/O, 1/I/L).
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -11,9 +11,9 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import phone_digest
 from directory.models import County, Language, Role, Service, ServiceCategory, User
 from referrals import notifications
-from referrals.crypto import phone_digest
 from referrals.models import (
     LIVE_ROUTING,
     AccessLog,

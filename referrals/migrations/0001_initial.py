@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import referrals.crypto
+import core.crypto
 import referrals.models
 from django.conf import settings
 from django.db import migrations, models
@@ -40,13 +40,13 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference', models.CharField(default=referrals.models.new_reference, editable=False, max_length=12, unique=True, verbose_name='reference')),
                 ('urgency', models.CharField(choices=[('emergency', 'Emergency'), ('urgent', 'Urgent'), ('routine', 'Routine')], default='urgent', max_length=10, verbose_name='urgency')),
-                ('contact_name', referrals.crypto.EncryptedTextField(blank=True, verbose_name='name or alias')),
-                ('contact_phone', referrals.crypto.EncryptedTextField(blank=True, verbose_name='phone')),
+                ('contact_name', core.crypto.EncryptedTextField(blank=True, verbose_name='name or alias')),
+                ('contact_phone', core.crypto.EncryptedTextField(blank=True, verbose_name='phone')),
                 ('phone_digest', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
                 ('safe_to_call', models.BooleanField(default=True, verbose_name='safe to call')),
                 ('safe_to_text', models.BooleanField(default=False, verbose_name='safe to text')),
-                ('best_times', referrals.crypto.EncryptedTextField(blank=True, verbose_name='best times to reach them')),
-                ('notes', referrals.crypto.EncryptedTextField(blank=True, verbose_name='notes')),
+                ('best_times', core.crypto.EncryptedTextField(blank=True, verbose_name='best times to reach them')),
+                ('notes', core.crypto.EncryptedTextField(blank=True, verbose_name='notes')),
                 ('next_follow_up', models.DateField(blank=True, null=True, verbose_name='next follow-up')),
                 ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
                 ('outcome', models.CharField(blank=True, choices=[('helped', 'Family helped'), ('partly_helped', 'Family partly helped'), ('not_helped', 'Could not help'), ('family_withdrew', 'Family withdrew'), ('unreachable', 'Could not reach the family')], max_length=20, verbose_name='outcome')),
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('due_date', models.DateField(verbose_name='due')),
-                ('note', referrals.crypto.EncryptedTextField(blank=True, verbose_name='what to check')),
+                ('note', core.crypto.EncryptedTextField(blank=True, verbose_name='what to check')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('done_at', models.DateTimeField(blank=True, null=True)),
                 ('reminded_on', models.DateField(blank=True, editable=False, null=True)),
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('pending', 'Waiting for an answer'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('expired', 'No answer in time'), ('withdrawn', 'Withdrawn'), ('completed', 'Completed')], default='pending', max_length=10, verbose_name='status')),
                 ('deadline', models.DateTimeField(verbose_name='answer needed by')),
                 ('decline_reason', models.CharField(blank=True, choices=[('no_capacity', 'No capacity right now'), ('out_of_area', 'Outside our service area'), ('not_eligible', 'Family is not eligible'), ('not_our_service', 'We do not offer this service'), ('language', "We cannot serve in the family's language"), ('other', 'Other reason')], max_length=20, verbose_name='reason')),
-                ('decline_note', referrals.crypto.EncryptedTextField(blank=True, verbose_name='details')),
+                ('decline_note', core.crypto.EncryptedTextField(blank=True, verbose_name='details')),
                 ('outcome', models.CharField(blank=True, choices=[('helped', 'Helped'), ('not_helped', 'Could not help')], max_length=12, verbose_name='outcome')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('responded_at', models.DateTimeField(blank=True, null=True)),
@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
             name='Note',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', referrals.crypto.EncryptedTextField(verbose_name='note')),
+                ('body', core.crypto.EncryptedTextField(verbose_name='note')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_notes', to='referrals.referral')),

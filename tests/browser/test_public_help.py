@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
-from directory.demo import seed_demo
+from demo.data import seed_demo
 from tests.browser.conftest import PHONE, SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.data import seed_demo
 from directory import hsds
-from directory.demo import seed_demo
 from directory.models import (
     County,
     Language,

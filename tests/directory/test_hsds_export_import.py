@@ -7,8 +7,8 @@ import uuid
 import pytest
 from django.core.management import CommandError, call_command
 
+from demo.data import seed_demo
 from directory import hsds
-from directory.demo import seed_demo
 from directory.models import (
     County,
     Language,

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.conf import settings
 
-from directory.demo import seed_demo
+from demo.data import seed_demo
 from directory.models import (
     County,
     Language,

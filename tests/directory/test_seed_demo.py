@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from directory.demo import USERS
+from demo.data import USERS
 from directory.models import Organization, Phone, Resource, Role, Service, TextAlert, User
 
 pytestmark = pytest.mark.django_db

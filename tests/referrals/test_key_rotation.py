@@ -5,8 +5,8 @@ from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.db import connection
 
+from core.crypto import _fernet
 from referrals import services
-from referrals.crypto import _fernet
 from referrals.models import Note, Referral
 from tests.conftest import TOTP_SECRET
 from tests.referrals.conftest import log_case

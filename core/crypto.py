@@ -35,11 +35,6 @@ def decrypt(token: str) -> str:
     return fernet().decrypt(token.encode()).decode()
 
 
-def rotate(token: str) -> str:
-    """The same value encrypted under the newest key."""
-    return fernet().rotate(token.encode()).decode()
-
-
 def phone_digest(phone: str) -> str:
     """A keyed hash of a phone number's digits: finds a family's open referral without storing the number in clear."""
     digits = re.sub(r"\D", "", phone or "")[-10:]

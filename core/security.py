@@ -2,7 +2,6 @@
 
 import time
 
-from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -11,8 +10,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-
-from referrals.crypto import decrypt, encrypt
 
 SESSION_STARTED_KEY = "_session_started_at"
 
@@ -29,16 +26,6 @@ MFA_SETUP_URL_NAMES = [
     "switch_language",
     "healthz",
 ]
-
-
-class MFAAdapter(DefaultMFAAdapter):
-    """TOTP secrets and recovery-code seeds are stored encrypted with the field keys, like contact details."""
-
-    def encrypt(self, text: str) -> str:
-        return encrypt(text)
-
-    def decrypt(self, encrypted_text: str) -> str:
-        return decrypt(encrypted_text)
 
 
 def record_session_start(sender, request, user, **kwargs) -> None:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from referrals.keys import rotate_keys
+from core.keys import rotate_keys
 
 
 class Command(BaseCommand):

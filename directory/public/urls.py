@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directory import public_views
+from directory.public import views as public_views
 
 app_name = "public"
 

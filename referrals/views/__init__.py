@@ -16,15 +16,6 @@ from django.views.decorators.http import require_POST
 
 from directory.models import Role, Service
 from referrals import services
-from referrals.access import (
-    active_consent,
-    can_see_contact,
-    get_referral_for_user,
-    get_routing_for_partner,
-    needs_visible_to,
-    prefetch_needs_for,
-    routings_visible_to,
-)
 from referrals.filters import ReferralFilter
 from referrals.forms import (
     AssignForm,
@@ -47,7 +38,16 @@ from referrals.models import (
     Routing,
     RoutingStatus,
 )
-from referrals.routing import suggestions_for
+from referrals.policy import (
+    active_consent,
+    can_see_contact,
+    get_referral_for_user,
+    get_routing_for_partner,
+    needs_visible_to,
+    prefetch_needs_for,
+    routings_visible_to,
+)
+from referrals.suggestions import suggestions_for
 
 PAGE_SIZE = 25
 

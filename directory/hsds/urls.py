@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from directory import api_views
+from directory.hsds import api as api_views
 
 app_name = "api"
 

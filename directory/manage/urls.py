@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directory import manage_views as views
+from directory.manage import views
 
 app_name = "manage"
 

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db import transaction
 
-from referrals.crypto import EncryptedTextField, rotate
+from core.crypto import EncryptedTextField
 
 
 def encrypted_fields() -> list[tuple[type, list[str]]]:
@@ -17,6 +17,7 @@ def encrypted_fields() -> list[tuple[type, list[str]]]:
 
 def rotate_keys(*, batch_size: int = 500) -> int:
     """Re-encrypt every encrypted value (case fields, notes, authenticator secrets) under the first key."""
+    from allauth.mfa.adapter import get_adapter as get_mfa_adapter
     from allauth.mfa.models import Authenticator
 
     changed = 0
@@ -27,11 +28,14 @@ def rotate_keys(*, batch_size: int = 500) -> int:
                 # Saving decrypted values encrypts them again under the newest key.
                 obj.save(update_fields=names)
                 changed += 1
+    # Authenticator secrets are allauth's data: they are re-encrypted through the configured MFA adapter (which
+    # encrypts with the field keys), never by rewriting allauth's storage format here.
+    adapter = get_mfa_adapter()
     for authenticator in Authenticator.objects.all().iterator(chunk_size=batch_size):
         data = dict(authenticator.data)
         for key in ("secret", "seed"):
             if data.get(key):
-                data[key] = rotate(data[key])
+                data[key] = adapter.encrypt(adapter.decrypt(data[key]))
         authenticator.data = data
         authenticator.save(update_fields=["data"])
         changed += 1

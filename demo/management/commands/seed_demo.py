@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from directory.demo import demo_password, seed_demo
+from demo.data import demo_password, seed_demo
 
 
 class Command(BaseCommand):

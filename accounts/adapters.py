@@ -1,6 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from core.crypto import decrypt, encrypt
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -26,3 +29,13 @@ class AccountAdapter(DefaultAccountAdapter):
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )
         return response
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted with the field keys, like contact details."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt(encrypted_text)
