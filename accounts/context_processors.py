@@ -23,7 +23,7 @@ def navigation(request: HttpRequest) -> dict:
             items.append((reverse("referrals:escalations"), _("Escalations")))
         if user.role == Role.ADMIN:
             items.append((reverse("manage:organization_list"), _("Directory")))
-            items.append((reverse("manage:user_list"), _("Users")))
+            items.append((reverse("accounts:user_list"), _("Users")))
         if user.role in (Role.COORDINATOR, Role.ADMIN):
             items.append((reverse("referrals:access_log"), _("Access log")))
         if user.role == Role.ADMIN and user.is_staff:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("help/", include("directory.public.urls")),
+    path("manage/users/", include("accounts.urls")),
     path("manage/", include("directory.manage.urls")),
     path("api/hsds/", include("directory.hsds.urls")),
     path("referrals/", include("referrals.urls")),

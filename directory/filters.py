@@ -17,12 +17,10 @@ from directory.models import (
     PhoneType,
     Resource,
     ResourceKind,
-    Role,
     Service,
     ServiceCategory,
     ServiceStatus,
     TextAlert,
-    User,
 )
 
 # A listing nobody has confirmed for this long may send families to help that no longer exists.
@@ -151,19 +149,3 @@ class ResourceFilter(django_filters.FilterSet):
     class Meta:
         model = Resource
         fields: list[str] = []
-
-
-class UserFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name or email"), method="search")
-    organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=editable_organizations, empty_label=_("Any")
-    )
-    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, empty_label=_("Any"))
-    is_active = django_filters.BooleanFilter(label=_("Active"), widget=yes_no_any())
-
-    class Meta:
-        model = User
-        fields: list[str] = []
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(email__icontains=value) | Q(display_name__icontains=value))

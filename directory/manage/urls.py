@@ -27,10 +27,4 @@ urlpatterns = [
     path("resources/new/", views.resource_create, name="resource_create"),
     path("resources/<uuid:pk>/edit/", views.resource_edit, name="resource_edit"),
     path("resources/<uuid:pk>/delete/", views.resource_delete, name="resource_delete"),
-    path("users/", views.user_list, name="user_list"),
-    path("users/invite/", views.user_invite, name="user_invite"),
-    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
-    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
-    path("users/<int:pk>/reactivate/", views.user_reactivate, name="user_reactivate"),
-    path("users/<int:pk>/invitation/", views.user_resend_invitation, name="user_resend_invitation"),
 ]

@@ -1,26 +1,17 @@
 """Directory management in the app: admins keep the whole directory and the accounts; partner staff keep their
 own organization's listing and services current. Who may do what is decided in directory/access.py."""
 
-from importlib import import_module
-
-from allauth.account.adapter import get_adapter
-from allauth.account.decorators import reauthentication_required
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.db import models, transaction
 from django.db.models import Count, ExpressionWrapper
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_filters import FilterSet
+from django.views.decorators.http import require_GET, require_POST
 
 from directory import access
 from directory.filters import (
@@ -29,14 +20,11 @@ from directory.filters import (
     ResourceFilter,
     ServiceFilter,
     TextAlertFilter,
-    UserFilter,
     listing_is_stale,
     stale_listing_q,
 )
 from directory.forms import (
-    AccountForm,
     AdminServiceForm,
-    InvitationForm,
     ListingForm,
     OrganizationForm,
     PhoneForm,
@@ -44,40 +32,8 @@ from directory.forms import (
     ServiceForm,
     TextAlertForm,
 )
-from directory.models import Organization, Phone, Role, Service, User
-from referrals.services import case_access_granted
-
-PAGE_SIZE = 50
-GET_OR_POST = require_http_methods(["GET", "POST"])
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
-def _filtered_page(
-    request: HttpRequest, filterset_class: type[FilterSet], queryset
-) -> tuple[FilterSet, Page]:
-    filterset = filterset_class(request.GET, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return filterset, page
-
-
-def _save(form: ModelForm, **values) -> models.Model:
-    """Saves what the form shows (plus `values`) and nothing else, so two people editing different parts of
-    the same record do not undo each other's changes."""
-    obj = form.save(commit=False)
-    for name, value in values.items():
-        setattr(obj, name, value)
-    if obj._state.adding:
-        obj.save()
-    else:
-        meta = obj._meta
-        names = [name for name in form.fields if not meta.get_field(name).many_to_many]
-        names += [*values, *(f.name for f in meta.concrete_fields if getattr(f, "auto_now", False))]
-        obj.save(update_fields=names)
-    form.save_m2m()
-    return obj
+from directory.manage.common import GET_OR_POST, filtered_page, initial_organization, posted, save_form
+from directory.models import Organization, Phone, Service
 
 
 def _confirm_listing(organization: Organization) -> None:
@@ -115,7 +71,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         .annotate(service_count=Count("services", distinct=True))
         .order_by("name")
     )
-    filterset, page = _filtered_page(request, OrganizationFilter, queryset)
+    filterset, page = filtered_page(request, OrganizationFilter, queryset)
     stale_count = access.organizations_editable_by(request.user).filter(stale_listing_q()).count()
     return render(
         request,
@@ -127,10 +83,10 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 @GET_OR_POST
 def organization_create(request: HttpRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
-    form = OrganizationForm(_posted(request))
+    form = OrganizationForm(posted(request))
     if form.is_valid():
         with transaction.atomic():
-            organization = _save(form, assured_date=timezone.localdate())
+            organization = save_form(form, assured_date=timezone.localdate())
         messages.success(request, _("Organization added."))
         return redirect(organization)
     context = {"form": form, "cancel_url": reverse("manage:organization_list")}
@@ -163,10 +119,10 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     # Taken before the form copies the posted (maybe invalid) name and short name onto the instance.
     context = {"organization_name": organization.name, "cancel_url": organization.get_absolute_url()}
     form_class = OrganizationForm if access.is_directory_admin(request.user) else ListingForm
-    form = form_class(_posted(request), instance=organization)
+    form = form_class(posted(request), instance=organization)
     if form.is_valid():
         with transaction.atomic():
-            organization = _save(form, assured_date=timezone.localdate())
+            organization = save_form(form, assured_date=timezone.localdate())
         messages.success(request, _("Listing saved and marked as current."))
         return redirect(organization)
     return render(request, "directory/manage/organization_form.html", {**context, "form": form})
@@ -193,7 +149,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
         .annotate(county_count=Count("counties", distinct=True))
         .order_by(*Service._meta.ordering)
     )
-    filterset, page = _filtered_page(request, ServiceFilter, queryset)
+    filterset, page = filtered_page(request, ServiceFilter, queryset)
     return render(request, "directory/manage/service_list.html", {"filter": filterset, "page": page})
 
 
@@ -209,10 +165,10 @@ def service_create(request: HttpRequest, slug: str | None = None) -> HttpRespons
         service = Service()
     else:
         service = Service(organization=access.get_organization_for_user(request.user, slug))
-    form = _service_form_class(request.user)(_posted(request), instance=service, user=request.user)
+    form = _service_form_class(request.user)(posted(request), instance=service, user=request.user)
     if form.is_valid():
         with transaction.atomic():
-            service = _save(form)
+            service = save_form(form)
             _confirm_listing(service.organization)
         messages.success(request, _("Service added."))
         return redirect(service.organization)
@@ -223,10 +179,10 @@ def service_create(request: HttpRequest, slug: str | None = None) -> HttpRespons
 @GET_OR_POST
 def service_edit(request: HttpRequest, pk) -> HttpResponse:
     service = access.get_service_for_user(request.user, pk)
-    form = _service_form_class(request.user)(_posted(request), instance=service, user=request.user)
+    form = _service_form_class(request.user)(posted(request), instance=service, user=request.user)
     if form.is_valid():
         with transaction.atomic():
-            service = _save(form)
+            service = save_form(form)
             _confirm_listing(service.organization)
         messages.success(request, _("Service saved. The listing is marked as current."))
         return redirect(service.organization)
@@ -242,19 +198,12 @@ def _edit_record(
 ) -> HttpResponse:
     if form.is_valid():
         with transaction.atomic():
-            record = _save(form)
+            record = save_form(form)
         messages.success(request, done)
         return redirect(record.organization if record.organization_id else list_url)
     return render(
         request, template, {"form": form, "record": form.instance, "is_new": form.instance._state.adding}
     )
-
-
-def _initial_organization(request: HttpRequest) -> dict:
-    """'Add' links on an organization's page pre-select it."""
-    slug = request.GET.get("organization")
-    organization = access.organizations_editable_by(request.user).filter(slug=slug).first() if slug else None
-    return {"organization": organization} if organization else {}
 
 
 @require_GET
@@ -266,14 +215,14 @@ def phone_list(request: HttpRequest) -> HttpResponse:
         .annotate(county_count=Count("counties", distinct=True))
         .order_by(*Phone._meta.ordering)
     )
-    filterset, page = _filtered_page(request, PhoneFilter, queryset)
+    filterset, page = filtered_page(request, PhoneFilter, queryset)
     return render(request, "directory/manage/phone_list.html", {"filter": filterset, "page": page})
 
 
 @GET_OR_POST
 def phone_create(request: HttpRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
-    form = PhoneForm(_posted(request), initial=_initial_organization(request), user=request.user)
+    form = PhoneForm(posted(request), initial=initial_organization(request), user=request.user)
     return _edit_record(
         request, form, "directory/manage/phone_form.html", _("Phone number added."), "manage:phone_list"
     )
@@ -282,7 +231,7 @@ def phone_create(request: HttpRequest) -> HttpResponse:
 @GET_OR_POST
 def phone_edit(request: HttpRequest, pk) -> HttpResponse:
     phone = access.get_phone_for_user(request.user, pk)
-    form = PhoneForm(_posted(request), instance=phone, user=request.user)
+    form = PhoneForm(posted(request), instance=phone, user=request.user)
     return _edit_record(
         request, form, "directory/manage/phone_form.html", _("Phone number saved."), "manage:phone_list"
     )
@@ -305,14 +254,14 @@ def text_alert_list(request: HttpRequest) -> HttpResponse:
         .annotate(county_count=Count("counties", distinct=True))
         .order_by("organization__name", "keyword")
     )
-    filterset, page = _filtered_page(request, TextAlertFilter, queryset)
+    filterset, page = filtered_page(request, TextAlertFilter, queryset)
     return render(request, "directory/manage/textalert_list.html", {"filter": filterset, "page": page})
 
 
 @GET_OR_POST
 def text_alert_create(request: HttpRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
-    form = TextAlertForm(_posted(request), initial=_initial_organization(request), user=request.user)
+    form = TextAlertForm(posted(request), initial=initial_organization(request), user=request.user)
     return _edit_record(
         request,
         form,
@@ -325,7 +274,7 @@ def text_alert_create(request: HttpRequest) -> HttpResponse:
 @GET_OR_POST
 def text_alert_edit(request: HttpRequest, pk) -> HttpResponse:
     text_alert = access.get_text_alert_for_user(request.user, pk)
-    form = TextAlertForm(_posted(request), instance=text_alert, user=request.user)
+    form = TextAlertForm(posted(request), instance=text_alert, user=request.user)
     return _edit_record(
         request,
         form,
@@ -350,14 +299,14 @@ def resource_list(request: HttpRequest) -> HttpResponse:
         .select_related("organization")
         .prefetch_related("languages")
     )
-    filterset, page = _filtered_page(request, ResourceFilter, queryset)
+    filterset, page = filtered_page(request, ResourceFilter, queryset)
     return render(request, "directory/manage/resource_list.html", {"filter": filterset, "page": page})
 
 
 @GET_OR_POST
 def resource_create(request: HttpRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
-    form = ResourceForm(_posted(request), initial=_initial_organization(request), user=request.user)
+    form = ResourceForm(posted(request), initial=initial_organization(request), user=request.user)
     return _edit_record(
         request, form, "directory/manage/resource_form.html", _("Resource added."), "manage:resource_list"
     )
@@ -366,7 +315,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 @GET_OR_POST
 def resource_edit(request: HttpRequest, pk) -> HttpResponse:
     resource = access.get_resource_for_user(request.user, pk)
-    form = ResourceForm(_posted(request), instance=resource, user=request.user)
+    form = ResourceForm(posted(request), instance=resource, user=request.user)
     return _edit_record(
         request, form, "directory/manage/resource_form.html", _("Resource saved."), "manage:resource_list"
     )
@@ -377,114 +326,3 @@ def resource_delete(request: HttpRequest, pk) -> HttpResponse:
     access.get_resource_for_user(request.user, pk).delete()
     messages.success(request, _("Resource removed."))
     return redirect("manage:resource_list")
-
-
-# Accounts
-
-
-def _send_invitation(request: HttpRequest, account: User) -> None:
-    """A link to choose a password, made by allauth's password-reset machinery, so it expires like a reset link
-    (PASSWORD_RESET_TIMEOUT) and stops working once a password is set. The email says nothing else."""
-    adapter = get_adapter(request)
-    key = f"{user_pk_to_url_str(account)}-{default_token_generator.make_token(account)}"
-    context = {
-        "invitation_url": adapter.get_reset_password_from_key_url(key),
-        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-    }
-    with translation.override(account.preferred_language):
-        adapter.send_mail("directory/email/invitation", account.email, context)
-
-
-def _end_sessions(account: User) -> None:
-    """Signs the person out everywhere. Django already refuses inactive accounts on their next request; deleting
-    the sessions also throws away whatever they held. Sessions expire after half an hour idle, so the table
-    stays small enough to scan."""
-    store_class = import_module(settings.SESSION_ENGINE).SessionStore
-    if not hasattr(store_class, "get_model_class"):
-        return
-    model = store_class.get_model_class()
-    for session in model.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(account.pk):
-            store_class(session_key=session.session_key).delete()
-
-
-def _is_admin(request: HttpRequest) -> bool:
-    """Admins confirm their password before changing accounts; everyone else is refused further in."""
-    return request.user.role == Role.ADMIN
-
-
-@require_GET
-def user_list(request: HttpRequest) -> HttpResponse:
-    access.require_directory_admin(request.user)
-    queryset = access.accounts_manageable_by(request.user).select_related("organization")
-    filterset, page = _filtered_page(request, UserFilter, queryset)
-    return render(request, "directory/manage/user_list.html", {"filter": filterset, "page": page})
-
-
-@GET_OR_POST
-@reauthentication_required(enabled=_is_admin)
-def user_invite(request: HttpRequest) -> HttpResponse:
-    access.require_directory_admin(request.user)
-    form = InvitationForm(_posted(request), initial=_initial_organization(request), user=request.user)
-    if form.is_valid():
-        with transaction.atomic():
-            account = form.save(commit=False)
-            account.set_unusable_password()
-            account.save()
-            case_access_granted(by=request.user, account=account)
-        _send_invitation(request, account)
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": account.email})
-        return redirect("manage:user_list")
-    return render(request, "directory/manage/user_form.html", {"form": form})
-
-
-@GET_OR_POST
-@reauthentication_required(enabled=_is_admin)
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    account = access.get_account_for_user(request.user, pk)
-    before = (account.role, account.organization_id)
-    form = AccountForm(_posted(request), instance=account, user=request.user)
-    if form.is_valid():
-        with transaction.atomic():
-            account = _save(form)
-            if (account.role, account.organization_id) != before:
-                case_access_granted(by=request.user, account=account)
-        messages.success(request, _("Account saved."))
-        return redirect("manage:user_list")
-    return render(request, "directory/manage/user_form.html", {"form": form, "account": account})
-
-
-@require_POST
-def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    account = access.get_account_for_user(request.user, pk)
-    if account.pk == request.user.pk:
-        messages.error(request, _("You cannot deactivate your own account. Ask another administrator."))
-        return redirect("manage:user_edit", pk=account.pk)
-    with transaction.atomic():
-        account.is_active = False
-        account.save(update_fields=["is_active"])
-        _end_sessions(account)
-    messages.success(request, _("%(email)s can no longer sign in.") % {"email": account.email})
-    return redirect("manage:user_edit", pk=account.pk)
-
-
-@require_POST
-def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    account = access.get_account_for_user(request.user, pk)
-    with transaction.atomic():
-        account.is_active = True
-        account.save(update_fields=["is_active"])
-        case_access_granted(by=request.user, account=account)
-    messages.success(request, _("%(email)s can sign in again.") % {"email": account.email})
-    return redirect("manage:user_edit", pk=account.pk)
-
-
-@require_POST
-def user_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
-    account = access.get_account_for_user(request.user, pk)
-    if account.has_usable_password() or not account.is_active:
-        messages.error(request, _("Only active accounts without a password yet can be sent an invitation."))
-    else:
-        _send_invitation(request, account)
-        messages.success(request, _("Invitation sent again to %(email)s.") % {"email": account.email})
-    return redirect("manage:user_edit", pk=account.pk)

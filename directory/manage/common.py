@@ -1,0 +1,48 @@
+"""What every management page shares: reading a posted form, a filtered page of a list, saving only what a form
+shows. The directory's pages and the account pages (accounts/) both use these."""
+
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.views.decorators.http import require_http_methods
+from django_filters import FilterSet
+
+from directory.access import organizations_editable_by
+
+PAGE_SIZE = 50
+GET_OR_POST = require_http_methods(["GET", "POST"])
+
+
+def posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def filtered_page(request: HttpRequest, filterset_class: type[FilterSet], queryset) -> tuple[FilterSet, Page]:
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return filterset, page
+
+
+def save_form(form: ModelForm, **values) -> models.Model:
+    """Saves what the form shows (plus `values`) and nothing else, so two people editing different parts of
+    the same record do not undo each other's changes."""
+    obj = form.save(commit=False)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    if obj._state.adding:
+        obj.save()
+    else:
+        meta = obj._meta
+        names = [name for name in form.fields if not meta.get_field(name).many_to_many]
+        names += [*values, *(f.name for f in meta.concrete_fields if getattr(f, "auto_now", False))]
+        obj.save(update_fields=names)
+    form.save_m2m()
+    return obj
+
+
+def initial_organization(request: HttpRequest) -> dict:
+    """'Add' links on an organization's page pre-select it."""
+    slug = request.GET.get("organization")
+    organization = organizations_editable_by(request.user).filter(slug=slug).first() if slug else None
+    return {"organization": organization} if organization else {}
