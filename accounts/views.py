@@ -23,7 +23,7 @@ from accounts.forms import AccountForm, InvitationForm
 from directory import access
 from directory.manage.common import GET_OR_POST, filtered_page, initial_organization, posted, save_form
 from directory.models import Role, User
-from referrals.services import case_access_granted
+from referrals.audit import case_access_granted
 
 
 def _send_invitation(request: HttpRequest, account: User) -> None:

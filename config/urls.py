@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
-from referrals import views as referral_views
+from referrals.views import lists as referral_lists
 
 urlpatterns = [
-    path("", referral_views.my_work, name="home"),
+    path("", referral_lists.my_work, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("language/", core_views.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),

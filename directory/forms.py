@@ -9,15 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from directory.access import organizations_editable_by, services_editable_by
-from directory.models import (
-    Organization,
-    Phone,
-    Resource,
-    Role,
-    Service,
-    TextAlert,
-    normalize_phone,
-)
+from directory.models import Organization, Phone, Resource, Role, Service, TextAlert, normalize_phone
 
 # "new" is a path of its own under /manage/organizations/.
 RESERVED_SLUGS = {"new"}

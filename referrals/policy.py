@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from directory.models import Role, User
 from referrals.models import Consent, Need, Referral, Routing, RoutingStatus
-from referrals.services import manages
+
+
+def manages(user: User, referral: Referral) -> bool:
+    """Volunteers manage the cases they logged or are assigned; coordinators every case of their hub."""
+    if not user.is_active or referral.hub_id != user.organization_id:
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return user.role == Role.VOLUNTEER and user.pk in (referral.created_by_id, referral.assigned_to_id)
 
 
 def get_referral_for_user(user: User, reference: str, *, write: bool = False) -> Referral:

@@ -7,16 +7,14 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import phone_digest
 from directory.models import County, Language, Role, Service, ServiceCategory, User
-from referrals import notifications
+from referrals import audit, notifications
 from referrals.models import (
     LIVE_ROUTING,
-    AccessLog,
     Consent,
     DeclineReason,
     EventKind,
@@ -33,6 +31,7 @@ from referrals.models import (
     RoutingStatus,
     Urgency,
 )
+from referrals.policy import manages
 
 DEFAULT_RESPONSE_HOURS = {Urgency.EMERGENCY: 4, Urgency.URGENT: 24, Urgency.ROUTINE: 72}
 
@@ -67,37 +66,6 @@ def _event(
 def _require(condition: bool) -> None:
     if not condition:
         raise PermissionDenied
-
-
-def manages(user: User, referral: Referral) -> bool:
-    """Volunteers manage the cases they logged or are assigned; coordinators every case of their hub."""
-    if not user.is_active or referral.hub_id != user.organization_id:
-        return False
-    if user.role == Role.COORDINATOR:
-        return True
-    return user.role == Role.VOLUNTEER and user.pk in (referral.created_by_id, referral.assigned_to_id)
-
-
-def log_access(*, user: User, action: str, reference: str = "", subject: str = "") -> None:
-    AccessLog.objects.create(
-        user=user,
-        role=user.role,
-        organization_id=user.organization_id,
-        action=action,
-        reference=reference,
-        subject=subject,
-    )
-
-
-def case_access_granted(*, by: User, account: User) -> None:
-    """An administrator gave an account a hub role (volunteer or coordinator), which opens cases to it.
-
-    Administrators see no case details themselves; so that one cannot quietly give themselves access through a
-    second account, the grant is logged and the hub's coordinators are told."""
-    if account.role not in (Role.VOLUNTEER, Role.COORDINATOR) or not account.is_active:
-        return
-    log_access(user=by, action="grant_case_access", subject=account.email)
-    notifications.on_commit(notifications.case_access_granted, account.pk, by.pk)
 
 
 def response_deadline(*, urgency: str, service: Service | None, now: datetime) -> datetime:
@@ -328,13 +296,6 @@ def routing_expire(*, routing: Routing, now: datetime) -> bool:
     return True
 
 
-def expire_overdue_routings(*, now: datetime | None = None) -> int:
-    """Expire every pending routing past its deadline. Safe to run again and from several places at once."""
-    now = now or timezone.now()
-    overdue = Routing.objects.filter(status=RoutingStatus.PENDING, deadline__lte=now).only("pk")
-    return sum(routing_expire(routing=routing, now=now) for routing in overdue)
-
-
 @transaction.atomic
 def need_withdraw(*, user: User, need: Need) -> Need:
     """The family no longer needs this help: end it, and any live routing with it."""
@@ -462,48 +423,6 @@ def referral_close(*, user: User, referral: Referral, outcome: str) -> Referral:
     return referral
 
 
-def send_follow_up_reminders(*, today: date | None = None) -> int:
-    """Email each volunteer or coordinator the references of their follow-ups due today or overdue, once a day."""
-    today = today or timezone.localdate()
-    due = (
-        FollowUp.objects.filter(
-            done_at__isnull=True, due_date__lte=today, referral__status=ReferralStatus.OPEN
-        )
-        .exclude(reminded_on=today)
-        .select_related("referral")
-        .order_by("assigned_to_id", "due_date")
-    )
-    by_user: dict[int, list[FollowUp]] = {}
-    for follow_up in due:
-        by_user.setdefault(follow_up.assigned_to_id, []).append(follow_up)
-    for user_id, follow_ups in by_user.items():
-        with transaction.atomic():
-            # Marking first makes a second run on the same day send nothing, even if two run at once.
-            claimed = (
-                FollowUp.objects.filter(pk__in=[f.pk for f in follow_ups], done_at__isnull=True)
-                .exclude(reminded_on=today)
-                .update(reminded_on=today)
-            )
-            if claimed:
-                notifications.on_commit(
-                    notifications.follow_ups_due, user_id, sorted({f.referral.reference for f in follow_ups})
-                )
-    return len(by_user)
-
-
-@task
-def process_deadlines_task() -> dict:
-    return process_deadlines()
-
-
-def process_deadlines(*, now: datetime | None = None) -> dict:
-    """Expire routings past their deadline and send the day's follow-up reminders. Idempotent."""
-    now = now or timezone.now()
-    expired = expire_overdue_routings(now=now)
-    reminded = send_follow_up_reminders(today=timezone.localdate(now))
-    return {"expired": expired, "reminded": reminded}
-
-
 def _erase_personal_data(referral: Referral) -> None:
     """Remove everything that could identify the family; keep county, needs, dates and outcomes for statistics."""
     referral.contact_name = ""
@@ -555,27 +474,16 @@ def referral_purge(*, user: User, referral: Referral) -> Referral:
         )
     _erase_personal_data(referral)
     _event(referral, EventKind.PURGED, user)
-    log_access(user=user, action="purge", reference=referral.reference)
+    audit.log_access(user=user, action="purge", reference=referral.reference)
     return referral
 
 
-def purge_expired(*, now: datetime | None = None, retention_days: int | None = None) -> int:
-    """Delete the personal data of cases closed more than RETENTION_DAYS ago. Idempotent."""
-    from django.conf import settings
-
-    now = now or timezone.now()
-    days = settings.RETENTION_DAYS if retention_days is None else retention_days
-    # Belt and braces: nothing can add notes to a closed case, but if a row ever slipped in, it goes too.
-    Note.objects.filter(referral__purged_at__isnull=False).delete()
-    expired = Referral.objects.filter(
-        status=ReferralStatus.CLOSED, closed_at__lte=now - timedelta(days=days), purged_at__isnull=True
-    ).only("pk")
-    count = 0
-    for referral in expired:
-        with transaction.atomic():
-            locked = _lock_referral(referral)
-            if locked.purged_at is None:
-                _erase_personal_data(locked)
-                _event(locked, EventKind.PURGED, None)
-                count += 1
-    return count
+@transaction.atomic
+def referral_erase_expired(*, referral: Referral) -> bool:
+    """Past the retention period: delete a closed case's personal data. False when it was already done."""
+    referral = _lock_referral(referral)
+    if referral.purged_at is not None:
+        return False
+    _erase_personal_data(referral)
+    _event(referral, EventKind.PURGED, None)
+    return True

@@ -16,16 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from directory.models import (
-    County,
-    Organization,
-    Phone,
-    PhoneType,
-    Resource,
-    Service,
-    ServiceStatus,
-    fold,
-)
+from directory.models import County, Organization, Phone, PhoneType, Resource, Service, ServiceStatus, fold
 
 # Five minutes: a corrected number reaches visitors quickly, and a busy night still hits the cache.
 CACHE_SECONDS = 300

@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from referrals import services
+from referrals import jobs, services
 from referrals.models import Routing
 from tests.referrals.conftest import log_case
 
@@ -40,7 +40,7 @@ def test_processing_expires_exactly_the_routings_past_their_deadline(
     accepted = services.routing_create(user=volunteer, need=answered.needs.get(), service=legal_a, now=start)
     services.routing_accept(user=partner, routing=accepted)
 
-    counts = services.process_deadlines(now=start + timedelta(hours=25))
+    counts = jobs.process_deadlines(now=start + timedelta(hours=25))
     assert counts["expired"] == 2
     statuses = {
         r.need.referral.urgency: r.status for r in Routing.objects.filter(pk__in=[r.pk for r in routings])
@@ -49,7 +49,7 @@ def test_processing_expires_exactly_the_routings_past_their_deadline(
     accepted.refresh_from_db()
     assert accepted.status == "accepted"
     # Running it again changes nothing.
-    assert services.process_deadlines(now=start + timedelta(hours=25))["expired"] == 0
+    assert jobs.process_deadlines(now=start + timedelta(hours=25))["expired"] == 0
     assert cases[0].events.filter(kind="expired").count() == 1
 
 
@@ -76,8 +76,8 @@ def test_follow_up_reminders_go_out_once_a_day_without_personal_data(
         note="Ask about Rosa's lawyer",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.process_deadlines()
-        services.process_deadlines()
+        jobs.process_deadlines()
+        jobs.process_deadlines()
     assert len(mail.outbox) == 1
     assert case.reference in mail.outbox[0].body
     assert "Rosa" not in mail.outbox[0].body

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from referrals import services
+from referrals import jobs, services
 from referrals.models import AccessLog, Consent, Note, Referral
 from tests.conftest import client_for
 from tests.referrals.conftest import log_case
@@ -84,7 +84,7 @@ def test_purge_removes_exactly_the_expired_cases_personal_data(
     assert open_case.contact_name == "Still open"
 
     # Running it again changes nothing.
-    assert services.purge_expired() == 0
+    assert jobs.purge_expired() == 0
     assert old.events.filter(kind="purged").count() == 1
 
 

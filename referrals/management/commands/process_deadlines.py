@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from referrals.services import process_deadlines, process_deadlines_task
+from referrals.jobs import process_deadlines, process_deadlines_task
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from referrals.services import purge_expired
+from referrals.jobs import purge_expired
 
 
 class Command(BaseCommand):

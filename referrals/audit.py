@@ -1,0 +1,28 @@
+"""The access log: who looked at a family's contact details or notes, exported or deleted data, or was given
+access to cases. Rows name the person, their role and the case reference, never the values they saw."""
+
+from directory.models import Role, User
+from referrals import notifications
+from referrals.models import AccessLog
+
+
+def log_access(*, user: User, action: str, reference: str = "", subject: str = "") -> None:
+    AccessLog.objects.create(
+        user=user,
+        role=user.role,
+        organization_id=user.organization_id,
+        action=action,
+        reference=reference,
+        subject=subject,
+    )
+
+
+def case_access_granted(*, by: User, account: User) -> None:
+    """An administrator gave an account a hub role (volunteer or coordinator), which opens cases to it.
+
+    Administrators see no case details themselves; so that one cannot quietly give themselves access through a
+    second account, the grant is logged and the hub's coordinators are told."""
+    if account.role not in (Role.VOLUNTEER, Role.COORDINATOR) or not account.is_active:
+        return
+    log_access(user=by, action="grant_case_access", subject=account.email)
+    notifications.on_commit(notifications.case_access_granted, account.pk, by.pk)

@@ -1,0 +1,85 @@
+"""The reads behind the lists: My work, the partner queue, escalations, the case list's rows and the export.
+
+Each takes the person and returns a queryset already scoped by the policy, with what its page shows joined or
+prefetched, so a page costs the same few queries whatever the number of rows."""
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+
+from directory.models import Role
+from referrals.models import LIVE_ROUTING, Need, NeedStatus, Referral, Routing, RoutingStatus
+from referrals.policy import prefetch_needs_for
+
+
+def with_list_data(referrals, user):
+    return referrals.select_related("county", "assigned_to").prefetch_related(prefetch_needs_for(user))
+
+
+def partner_queue(user):
+    """Routings to the partner's organization: pending first by deadline, then accepted, then the rest."""
+    return (
+        Routing.objects.filter(organization_id=user.organization_id)
+        .select_related("need__category", "need__referral__county", "need__referral__language")
+        .order_by(
+            # pending (0), accepted (1), ended (2)
+            _status_rank(),
+            "deadline",
+        )
+    )
+
+
+def _status_rank():
+    return Case(
+        When(status=RoutingStatus.PENDING, then=Value(0)),
+        When(status=RoutingStatus.ACCEPTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def escalations(user):
+    """Open needs of the hub whose last routing was declined or expired, and that have no live routing now."""
+    live = Routing.objects.filter(need=OuterRef("pk"), status__in=LIVE_ROUTING)
+    ended = Routing.objects.filter(
+        need=OuterRef("pk"), status__in=[RoutingStatus.DECLINED, RoutingStatus.EXPIRED]
+    )
+    return (
+        Need.objects.filter(
+            referral__hub_id=user.organization_id, referral__status="open", status=NeedStatus.OPEN
+        )
+        .filter(Exists(ended))
+        .exclude(Exists(live))
+        .select_related("category", "referral__county", "referral__language")
+        .prefetch_related(Prefetch("routings", queryset=Routing.objects.select_related("organization")))
+        .order_by("referral__created_at")
+    )
+
+
+def open_cases_with_same_phone(user, referral: Referral) -> dict:
+    """Other open cases of the hub for the same phone number (found by its keyed hash, never by the number)."""
+    if not referral.phone_digest or not referral.is_open:
+        return {}
+    others = Referral.objects.filter(
+        hub_id=referral.hub_id, phone_digest=referral.phone_digest, status="open"
+    ).exclude(pk=referral.pk)
+    visible = list(
+        others.filter(pk__in=Referral.objects.visible_to(user).values("pk")).values_list(
+            "reference", flat=True
+        )
+    )
+    # Only coordinators hear of matches they cannot open: otherwise any volunteer could test whether a phone number
+    # belongs to a family with a case.
+    hidden = others.count() - len(visible) if user.role == Role.COORDINATOR else 0
+    return {"visible": visible, "hidden": hidden}
+
+
+def notes_for_partner(notes, own_routings, show_contact):
+    """A partner sees its own routing's notes up to the routing's end, and the hub's notes only with the contact."""
+    allowed = Q(pk__in=[])
+    for routing in own_routings:
+        condition = Q(routing=routing)
+        if routing.ended_at:
+            condition &= Q(created_at__lte=routing.ended_at)
+        allowed |= condition
+    if show_contact:
+        allowed |= Q(routing__isnull=True)
+    return notes.filter(allowed)

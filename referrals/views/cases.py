@@ -1,0 +1,216 @@
+"""One case: intake, the case page, notes, follow-ups, consent, assignment, closing and purging."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from directory.models import Role
+from referrals import audit, policy, selectors, services
+from referrals.forms import (
+    AssignForm,
+    CloseForm,
+    CompleteForm,
+    DeclineForm,
+    FollowUpForm,
+    IntakeForm,
+    NoteForm,
+)
+from referrals.models import FollowUp, Note, ReferralEvent
+from referrals.policy import (
+    active_consent,
+    can_see_contact,
+    get_referral_for_user,
+    get_routing_for_partner,
+    needs_visible_to,
+    routings_visible_to,
+)
+from referrals.suggestions import suggestions_for
+from referrals.views.common import acting, case_view, int_or_404, require_intake
+
+
+@case_view
+def referral_create(request: HttpRequest) -> HttpResponse:
+    require_intake(request)
+    if request.method == "POST":
+        form = IntakeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral = services.referral_create(
+                    user=request.user,
+                    county=data["county"],
+                    language=data["language"],
+                    urgency=data["urgency"],
+                    categories=data["categories"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    safe_to_call=data["safe_to_call"],
+                    safe_to_text=data["safe_to_text"],
+                    best_times=data["best_times"],
+                    notes=data["notes"],
+                    consent=data["consent"],
+                    consent_categories=data["categories"],
+                    consent_language=data["consent_language"],
+                    intake_token=data["intake_token"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Case %(reference)s logged. Send each need to an organization below.")
+                    % {"reference": referral.reference},
+                )
+                return redirect(referral)
+    else:
+        form = IntakeForm(initial={"intake_token": uuid.uuid4()})
+    return render(request, "referrals/referral_form.html", {"form": form})
+
+
+@case_view
+def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    user = request.user
+    referral = get_referral_for_user(user, reference)
+    manages = policy.manages(user, referral)
+    consent = active_consent(referral)
+    show_contact = can_see_contact(user, referral, consent=consent)
+
+    routings = list(routings_visible_to(user, referral))
+    needs = list(needs_visible_to(user, referral))
+    for need in needs:
+        need.visible_routings = [r for r in routings if r.need_id == need.pk]
+        need.live_routing = next((r for r in need.visible_routings if r.is_live), None)
+        need.suggestions = (
+            suggestions_for(need, limit=5)
+            if manages and need.is_open and need.live_routing is None and referral.is_open
+            else []
+        )
+    own_routings = (
+        [r for r in routings if r.organization_id == user.organization_id]
+        if user.role == Role.PARTNER
+        else []
+    )
+    for routing in own_routings:
+        # One form per routing, each with its own element ids, so every label belongs to its own field.
+        routing.decline_form = DeclineForm(auto_id=f"id_routing{routing.pk}_%s")
+        routing.complete_form = CompleteForm(auto_id=f"id_routing{routing.pk}_%s")
+
+    notes = Note.objects.filter(referral=referral).select_related("author", "routing__organization")
+    if not manages:
+        notes = selectors.notes_for_partner(notes, own_routings, show_contact)
+    notes = list(notes)
+    if (show_contact and (referral.contact_name or referral.contact_phone or referral.notes)) or notes:
+        # Notes are free text about the family: reading them is logged like reading the contact details.
+        audit.log_access(user=user, action="view_contact", reference=referral.reference)
+    events = ReferralEvent.objects.filter(referral=referral).select_related(
+        "actor__organization", "routing__organization", "need__category"
+    )
+    if not manages:
+        events = events.filter(routing__in=own_routings)
+
+    context = {
+        "referral": referral,
+        "manages": manages,
+        "is_coordinator": manages and user.role == Role.COORDINATOR,
+        "consent": consent,
+        "show_contact": show_contact,
+        "needs": needs,
+        "own_routings": own_routings,
+        "notes": notes,
+        "events": events,
+        "note_form": NoteForm(),
+        "close_form": CloseForm(),
+        "has_open_needs": any(need.is_open for need in needs),
+    }
+    if manages:
+        context["same_phone"] = selectors.open_cases_with_same_phone(user, referral)
+        context["follow_ups"] = referral.follow_ups.select_related("assigned_to")
+        context["follow_up_form"] = FollowUpForm(hub=referral.hub, initial={"assigned_to": user})
+        context["assign_form"] = AssignForm(hub=referral.hub, initial={"assignee": referral.assigned_to})
+    return render(request, "referrals/referral_detail.html", context)
+
+
+@acting
+def add_note(request: HttpRequest, reference: str) -> HttpResponse:
+    user = request.user
+    referral = get_referral_for_user(user, reference)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Write the note first."))
+    routing = None
+    if not policy.manages(user, referral):
+        routing = get_routing_for_partner(user, referral, int_or_404(request.POST.get("routing")))
+    services.note_add(user=user, referral=referral, body=form.cleaned_data["body"], routing=routing)
+    messages.success(request, _("Note added."))
+    return redirect(referral)
+
+
+@acting
+def add_follow_up(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference, write=True)
+    form = FollowUpForm(request.POST, hub=referral.hub)
+    if not form.is_valid():
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
+    services.follow_up_add(user=request.user, referral=referral, **form.cleaned_data)
+    messages.success(request, _("Follow-up scheduled."))
+    return redirect(referral)
+
+
+@acting
+def follow_up_done(request: HttpRequest, reference: str, follow_up_id: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference, write=True)
+    follow_up = get_object_or_404(FollowUp, pk=follow_up_id, referral=referral)
+    services.follow_up_done(user=request.user, follow_up=follow_up)
+    messages.success(request, _("Follow-up marked as done."))
+    return redirect(referral)
+
+
+@acting
+def withdraw_consent(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference, write=True)
+    services.consent_withdraw(user=request.user, referral=referral)
+    messages.success(request, _("Consent withdrawn. No partner sees the family's contact details any more."))
+    return redirect(referral)
+
+
+@acting
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference, write=True)
+    if request.user.role != Role.COORDINATOR:
+        raise PermissionDenied
+    form = AssignForm(request.POST, hub=referral.hub)
+    if not form.is_valid():
+        raise ValidationError(_("Choose a volunteer or coordinator of the hub."))
+    services.referral_assign(user=request.user, referral=referral, assignee=form.cleaned_data["assignee"])
+    messages.success(request, _("Case assigned."))
+    return redirect(referral)
+
+
+@acting
+def close(request: HttpRequest, reference: str) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference, write=True)
+    if request.user.role != Role.COORDINATOR:
+        raise PermissionDenied
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Choose how the case ended."))
+    services.referral_close(user=request.user, referral=referral, outcome=form.cleaned_data["outcome"])
+    messages.success(request, _("Case closed."))
+    return redirect(referral)
+
+
+@acting
+def purge(request: HttpRequest, reference: str) -> HttpResponse:
+    """At the family's request, a coordinator deletes the case's personal data at once."""
+    referral = get_referral_for_user(request.user, reference, write=True)
+    if request.user.role != Role.COORDINATOR:
+        raise PermissionDenied
+    if request.POST.get("confirm") != referral.reference:
+        raise ValidationError(_("Type the case reference to confirm."))
+    services.referral_purge(user=request.user, referral=referral)
+    messages.success(request, _("The family's personal data was deleted. Only de-identified figures remain."))
+    return redirect(referral)

@@ -1,0 +1,141 @@
+"""The lists: My work, cases, the partner queue, escalations, the access log and the CSV export."""
+
+import csv
+
+from allauth.account.decorators import reauthentication_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from directory.models import Role
+from referrals import audit, selectors
+from referrals.filters import ReferralFilter
+from referrals.models import AccessLog, FollowUp, Need, Referral, Routing
+from referrals.views.common import PAGE_SIZE, case_view
+
+
+@case_view
+def my_work(request: HttpRequest) -> HttpResponse:
+    """The start page: what needs doing now, for this person's role."""
+    user = request.user
+    context: dict = {}
+    today = timezone.localdate()
+    if user.role in (Role.VOLUNTEER, Role.COORDINATOR):
+        visible = Referral.objects.visible_to(user)
+        context["open_referrals"] = selectors.with_list_data(visible.filter(status="open"), user)[:PAGE_SIZE]
+        due = FollowUp.objects.filter(referral__in=visible, done_at__isnull=True, due_date__lte=today)
+        if user.role == Role.VOLUNTEER:
+            due = due.filter(assigned_to=user)
+        context["due_follow_ups"] = due.select_related("referral", "assigned_to").order_by("due_date")[
+            :PAGE_SIZE
+        ]
+        if user.role == Role.COORDINATOR:
+            context["escalations"] = selectors.escalations(user)[:PAGE_SIZE]
+    elif user.role == Role.PARTNER:
+        context["queue"] = selectors.partner_queue(user)[:PAGE_SIZE]
+    return render(request, "referrals/my_work.html", {**context, "today": today})
+
+
+@case_view
+def referral_list(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in (Role.VOLUNTEER, Role.COORDINATOR, Role.PARTNER):
+        raise PermissionDenied
+    visible = Referral.objects.visible_to(request.user)
+    filterset = ReferralFilter(request.GET, queryset=visible, request=request)
+    referrals = selectors.with_list_data(filterset.qs.distinct(), request.user).order_by("-created_at")
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/referral_list.html", {"filter": filterset, "page": page})
+
+
+@case_view
+def partner_queue(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.PARTNER:
+        raise PermissionDenied
+    page = Paginator(selectors.partner_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/queue.html", {"page": page, "now": timezone.now()})
+
+
+@case_view
+def escalations(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.COORDINATOR:
+        raise PermissionDenied
+    page = Paginator(selectors.escalations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/escalations.html", {"page": page})
+
+
+@case_view
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who saw contact details or deleted data. Coordinators: their hub's cases. Admins: everyone, no case data."""
+    user = request.user
+    rows = AccessLog.objects.select_related("user", "organization")
+    if user.role == Role.COORDINATOR:
+        hub_references = Referral.objects.filter(hub_id=user.organization_id).values("reference")
+        rows = rows.filter(reference__in=hub_references)
+    elif user.role != Role.ADMIN:
+        raise PermissionDenied
+    page = Paginator(rows.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    return render(request, "referrals/access_log.html", {"page": page})
+
+
+@case_view
+@reauthentication_required
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The hub's cases as CSV for the coordinator's own records: no names, phones or notes. Asks for the password
+    again first, and is written to the access log."""
+    user = request.user
+    if user.role != Role.COORDINATOR:
+        raise PermissionDenied
+    referrals = (
+        Referral.objects.visible_to(user)
+        .select_related("county", "language")
+        .prefetch_related(
+            Prefetch(
+                "needs",
+                queryset=Need.objects.select_related("category").prefetch_related(
+                    Prefetch("routings", queryset=Routing.objects.select_related("organization"))
+                ),
+            )
+        )
+        .order_by("created_at")
+    )
+    audit.log_access(user=user, action="export")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "reference",
+            "county",
+            "language",
+            "urgency",
+            "status",
+            "outcome",
+            "logged",
+            "closed",
+            "need",
+            "need_status",
+            "organizations",
+        ]
+    )
+    for referral in referrals:
+        for need in referral.needs.all():
+            organizations = "; ".join(f"{r.organization.name} ({r.status})" for r in need.routings.all())
+            writer.writerow(
+                [
+                    referral.reference,
+                    referral.county.name,
+                    referral.language.code,
+                    referral.urgency,
+                    referral.status,
+                    referral.outcome,
+                    referral.created_at.date().isoformat(),
+                    referral.closed_at.date().isoformat() if referral.closed_at else "",
+                    need.category.code,
+                    need.status,
+                    organizations,
+                ]
+            )
+    return response

@@ -1,0 +1,110 @@
+"""Sending a need to an organization and the answers to it: route, re-send, withdraw, accept, decline, complete."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+
+from directory.models import Role, Service
+from referrals import services
+from referrals.forms import CompleteForm, DeclineForm
+from referrals.models import Need, Routing
+from referrals.policy import get_referral_for_user, get_routing_for_partner
+from referrals.suggestions import suggestions_for
+from referrals.views.common import acting
+
+
+@acting
+def route_need(request: HttpRequest, reference: str, need_id: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference, write=True)
+    need = get_object_or_404(Need, pk=need_id, referral=referral)
+    suggestion_ids = {str(s.service.pk) for s in suggestions_for(need)}
+    service_id = request.POST.get("service", "")
+    if service_id not in suggestion_ids:
+        raise ValidationError(_("That organization cannot take this need. Choose one of the suggestions."))
+    service = Service.objects.select_related("organization").get(pk=service_id)
+    services.routing_create(user=request.user, need=need, service=service)
+    messages.success(request, _("Sent to %(organization)s.") % {"organization": service.organization.name})
+    return redirect(referral)
+
+
+@acting
+def reroute_need(request: HttpRequest, reference: str, need_id: int) -> HttpResponse:
+    """From the escalations list: send the need to the best remaining suggestion, without re-intake."""
+    if request.user.role != Role.COORDINATOR:
+        raise PermissionDenied
+    referral = get_referral_for_user(request.user, reference, write=True)
+    need = get_object_or_404(Need, pk=need_id, referral=referral)
+    suggestions = suggestions_for(need, limit=1)
+    if not suggestions:
+        raise ValidationError(
+            _(
+                "No other organization offers this help in this county. Call the hotlines, or withdraw the need."
+            )
+        )
+    service = suggestions[0].service
+    services.routing_create(user=request.user, need=need, service=service)
+    messages.success(
+        request,
+        _("%(reference)s: %(category)s re-sent to %(organization)s.")
+        % {
+            "reference": referral.reference,
+            "category": need.category,
+            "organization": service.organization.name,
+        },
+    )
+    if request.POST.get("next") == "escalations":
+        return redirect("referrals:escalations")
+    return redirect(referral)
+
+
+@acting
+def withdraw_need(request: HttpRequest, reference: str, need_id: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference, write=True)
+    need = get_object_or_404(Need, pk=need_id, referral=referral)
+    services.need_withdraw(user=request.user, need=need)
+    messages.success(request, _("Need withdrawn."))
+    return redirect(referral)
+
+
+@acting
+def withdraw_routing(request: HttpRequest, reference: str, routing_id: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference, write=True)
+    routing = get_object_or_404(Routing, pk=routing_id, need__referral=referral)
+    services.routing_withdraw(user=request.user, routing=routing)
+    messages.success(request, _("Routing withdrawn. The need can be sent elsewhere."))
+    return redirect(referral)
+
+
+@acting
+def accept_routing(request: HttpRequest, reference: str, routing_id: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference)
+    routing = get_routing_for_partner(request.user, referral, routing_id)
+    services.routing_accept(user=request.user, routing=routing)
+    messages.success(request, _("Accepted. The hub has been told."))
+    return redirect(referral)
+
+
+@acting
+def decline_routing(request: HttpRequest, reference: str, routing_id: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference)
+    routing = get_routing_for_partner(request.user, referral, routing_id)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Choose a reason."))
+    services.routing_decline(user=request.user, routing=routing, **form.cleaned_data)
+    messages.success(request, _("Declined. The hub will send the need elsewhere."))
+    return redirect("referrals:queue")
+
+
+@acting
+def complete_routing(request: HttpRequest, reference: str, routing_id: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference)
+    routing = get_routing_for_partner(request.user, referral, routing_id)
+    form = CompleteForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Say whether the family was helped."))
+    services.routing_complete(user=request.user, routing=routing, outcome=form.cleaned_data["outcome"])
+    messages.success(request, _("Marked as completed. Thank you."))
+    return redirect("referrals:queue")
