@@ -6,7 +6,7 @@ PYTHON := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages install clean
+.PHONY: run test test-fast screenshots lint typecheck format messages install clean
 
 run: install .env
 	$(PYTHON) manage.py collectstatic --no-input --verbosity 0
@@ -19,9 +19,21 @@ test: install .env
 	$(PYTHON) manage.py collectstatic --no-input --verbosity 0
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
+# Everything but the browser journeys: the quick loop while working.
+test-fast: install .env
+	$(PYTHON) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Refresh the screenshots the docs show (test runs write theirs under test-results/ instead).
+screenshots: install .env
+	$(PYTHON) manage.py collectstatic --no-input --verbosity 0
+	SCREENSHOTS_DIR=docs/screenshots $(PYTHON) -m pytest -m browser $(PYTEST_ARGS)
+
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+typecheck: install .env
+	.venv/bin/mypy
 
 format: install
 	.venv/bin/ruff check --fix .

@@ -1,13 +1,13 @@
 """Re-encrypting stored values under the newest field key, so that old keys can be dropped."""
 
 from django.apps import apps
-from django.db import transaction
+from django.db import models, transaction
 
 from core.crypto import EncryptedTextField
 
 
-def encrypted_fields() -> list[tuple[type, list[str]]]:
-    found = []
+def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
+    found: list[tuple[type[models.Model], list[str]]] = []
     for model in apps.get_models():
         names = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
         if names:
@@ -22,9 +22,9 @@ def rotate_keys(*, batch_size: int = 500) -> int:
 
     changed = 0
     for model, names in encrypted_fields():
-        for pk in model.objects.values_list("pk", flat=True).iterator(chunk_size=batch_size):
+        for pk in model._default_manager.values_list("pk", flat=True).iterator(chunk_size=batch_size):
             with transaction.atomic():
-                obj = model.objects.select_for_update().get(pk=pk)
+                obj = model._default_manager.select_for_update().get(pk=pk)
                 # Saving decrypted values encrypts them again under the newest key.
                 obj.save(update_fields=names)
                 changed += 1
