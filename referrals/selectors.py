@@ -6,7 +6,7 @@ prefetched, so a page costs the same few queries whatever the number of rows."""
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 
 from directory.models import Role
-from referrals.models import LIVE_ROUTING, Need, NeedStatus, Referral, Routing, RoutingStatus
+from referrals.models import LIVE_ROUTING, Need, NeedStatus, Referral, ReferralStatus, Routing, RoutingStatus
 from referrals.policy import prefetch_needs_for
 
 
@@ -44,7 +44,9 @@ def escalations(user):
     )
     return (
         Need.objects.filter(
-            referral__hub_id=user.organization_id, referral__status="open", status=NeedStatus.OPEN
+            referral__hub_id=user.organization_id,
+            referral__status=ReferralStatus.OPEN,
+            status=NeedStatus.OPEN,
         )
         .filter(Exists(ended))
         .exclude(Exists(live))
@@ -59,7 +61,7 @@ def open_cases_with_same_phone(user, referral: Referral) -> dict:
     if not referral.phone_digest or not referral.is_open:
         return {}
     others = Referral.objects.filter(
-        hub_id=referral.hub_id, phone_digest=referral.phone_digest, status="open"
+        hub_id=referral.hub_id, phone_digest=referral.phone_digest, status=ReferralStatus.OPEN
     ).exclude(pk=referral.pk)
     visible = list(
         others.filter(pk__in=Referral.objects.visible_to(user).values("pk")).values_list(

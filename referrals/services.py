@@ -15,6 +15,7 @@ from directory.models import County, Language, Role, Service, ServiceCategory, U
 from referrals import audit, notifications
 from referrals.models import (
     LIVE_ROUTING,
+    AccessAction,
     Consent,
     DeclineReason,
     EventKind,
@@ -189,20 +190,58 @@ def _partner_transition(user: User, routing: Routing, allowed_from: list[str]) -
     return routing
 
 
+# The timeline entry each routing status is written as.
+_ROUTING_EVENT = {
+    RoutingStatus.ACCEPTED: EventKind.ACCEPTED,
+    RoutingStatus.DECLINED: EventKind.DECLINED,
+    RoutingStatus.COMPLETED: EventKind.COMPLETED,
+    RoutingStatus.WITHDRAWN: EventKind.WITHDRAWN,
+    RoutingStatus.EXPIRED: EventKind.EXPIRED,
+}
+
+
+def _move_routing(
+    routing: Routing,
+    *,
+    to: RoutingStatus,
+    actor: User | None,
+    now: datetime,
+    referral: Referral | None = None,
+    event_to: str = "",
+    **fields,
+) -> Routing:
+    """The one place a routing changes status: set it (and `ended_at` when it leaves the live states) with the
+    given fields, save only those columns, and write the timeline event from the old status to the new one.
+
+    The caller has locked the routing and checked the move is allowed: who may move it, and from which states,
+    differs between partners, the hub and the deadline job."""
+    previous = routing.status
+    routing.status = to
+    changed = ["status"]
+    if to not in LIVE_ROUTING:
+        routing.ended_at = now
+        changed.append("ended_at")
+    for name, value in fields.items():
+        setattr(routing, name, value)
+        changed.append(name)
+    routing.save(update_fields=changed)
+    _event(
+        referral or routing.need.referral,
+        _ROUTING_EVENT[to],
+        actor,
+        routing=routing,
+        from_status=previous,
+        to_status=event_to or to,
+    )
+    return routing
+
+
 @transaction.atomic
 def routing_accept(*, user: User, routing: Routing) -> Routing:
     routing = _partner_transition(user, routing, [RoutingStatus.PENDING])
-    routing.status = RoutingStatus.ACCEPTED
-    routing.responded_by = user
-    routing.responded_at = timezone.now()
-    routing.save(update_fields=["status", "responded_by", "responded_at"])
-    _event(
-        routing.need.referral,
-        EventKind.ACCEPTED,
-        user,
-        routing=routing,
-        from_status="pending",
-        to_status="accepted",
+    now = timezone.now()
+    _move_routing(
+        routing, to=RoutingStatus.ACCEPTED, actor=user, now=now, responded_by=user, responded_at=now
     )
     notifications.on_commit(notifications.routing_answered, routing.pk)
     return routing
@@ -214,22 +253,15 @@ def routing_decline(*, user: User, routing: Routing, reason: str, note: str = ""
         raise ValidationError(_("Choose a reason."))
     routing = _partner_transition(user, routing, [RoutingStatus.PENDING])
     now = timezone.now()
-    routing.status = RoutingStatus.DECLINED
-    routing.decline_reason = reason
-    routing.decline_note = note.strip()
-    routing.responded_by = user
-    routing.responded_at = now
-    routing.ended_at = now
-    routing.save(
-        update_fields=["status", "decline_reason", "decline_note", "responded_by", "responded_at", "ended_at"]
-    )
-    _event(
-        routing.need.referral,
-        EventKind.DECLINED,
-        user,
-        routing=routing,
-        from_status="pending",
-        to_status="declined",
+    _move_routing(
+        routing,
+        to=RoutingStatus.DECLINED,
+        actor=user,
+        now=now,
+        decline_reason=reason,
+        decline_note=note.strip(),
+        responded_by=user,
+        responded_at=now,
     )
     notifications.on_commit(notifications.routing_answered, routing.pk)
     return routing
@@ -240,15 +272,17 @@ def routing_complete(*, user: User, routing: Routing, outcome: str) -> Routing:
     if outcome not in RoutingOutcome.values:
         raise ValidationError(_("Say whether the family was helped."))
     routing = _partner_transition(user, routing, [RoutingStatus.ACCEPTED])
-    routing.status = RoutingStatus.COMPLETED
-    routing.outcome = outcome
-    routing.ended_at = timezone.now()
-    routing.save(update_fields=["status", "outcome", "ended_at"])
     need = Need.objects.select_for_update().get(pk=routing.need_id)
     need.status = NeedStatus.HELPED if outcome == RoutingOutcome.HELPED else NeedStatus.NOT_HELPED
     need.save(update_fields=["status"])
-    _event(
-        need.referral, EventKind.COMPLETED, user, routing=routing, from_status="accepted", to_status=outcome
+    # The timeline says how it ended (helped / could not help), not only that it did.
+    _move_routing(
+        routing,
+        to=RoutingStatus.COMPLETED,
+        actor=user,
+        now=timezone.now(),
+        event_to=outcome,
+        outcome=outcome,
     )
     notifications.on_commit(notifications.routing_answered, routing.pk)
     return routing
@@ -261,19 +295,7 @@ def routing_withdraw(*, user: User, routing: Routing) -> Routing:
     _require(manages(user, routing.need.referral))
     if not routing.is_live:
         raise Conflict
-    previous = routing.status
-    routing.status = RoutingStatus.WITHDRAWN
-    routing.ended_at = timezone.now()
-    routing.save(update_fields=["status", "ended_at"])
-    _event(
-        routing.need.referral,
-        EventKind.WITHDRAWN,
-        user,
-        routing=routing,
-        from_status=previous,
-        to_status="withdrawn",
-    )
-    return routing
+    return _move_routing(routing, to=RoutingStatus.WITHDRAWN, actor=user, now=timezone.now())
 
 
 @transaction.atomic
@@ -282,18 +304,14 @@ def routing_expire(*, routing: Routing, now: datetime) -> bool:
     routing = _lock_routing(routing)
     if routing.status != RoutingStatus.PENDING or routing.deadline > now:
         return False
-    routing.status = RoutingStatus.EXPIRED
-    routing.ended_at = now
-    routing.save(update_fields=["status", "ended_at"])
-    _event(
-        routing.need.referral,
-        EventKind.EXPIRED,
-        None,
-        routing=routing,
-        from_status="pending",
-        to_status="expired",
-    )
+    _move_routing(routing, to=RoutingStatus.EXPIRED, actor=None, now=now)
     return True
+
+
+def _withdraw_live_routings(referral: Referral, routings, *, actor: User, now: datetime) -> None:
+    """End every live routing among `routings` (locking them first): the need is over, so is the partner's part."""
+    for routing in routings.select_for_update().filter(status__in=LIVE_ROUTING):
+        _move_routing(routing, to=RoutingStatus.WITHDRAWN, actor=actor, now=now, referral=referral)
 
 
 @transaction.atomic
@@ -304,14 +322,17 @@ def need_withdraw(*, user: User, need: Need) -> Need:
     need = Need.objects.select_for_update().get(pk=need.pk)
     if not need.is_open:
         raise Conflict
-    for routing in need.routings.select_for_update().filter(status__in=LIVE_ROUTING):
-        routing.status = RoutingStatus.WITHDRAWN
-        routing.ended_at = timezone.now()
-        routing.save(update_fields=["status", "ended_at"])
-        _event(referral, EventKind.WITHDRAWN, user, routing=routing, to_status="withdrawn")
+    _withdraw_live_routings(referral, need.routings.all(), actor=user, now=timezone.now())
     need.status = NeedStatus.WITHDRAWN
     need.save(update_fields=["status"])
-    _event(referral, EventKind.NEED_WITHDRAWN, user, need=need, from_status="open", to_status="withdrawn")
+    _event(
+        referral,
+        EventKind.NEED_WITHDRAWN,
+        user,
+        need=need,
+        from_status=NeedStatus.OPEN,
+        to_status=NeedStatus.WITHDRAWN,
+    )
     return need
 
 
@@ -414,13 +435,18 @@ def referral_close(*, user: User, referral: Referral, outcome: str) -> Referral:
             _("Some needs are still open: complete or withdraw them before closing the case.")
         )
     now = timezone.now()
+    _close_referral(referral, outcome=outcome, actor=user, now=now)
+    referral.consents.filter(revoked_at__isnull=True).update(expires_at=now)
+    return referral
+
+
+def _close_referral(referral: Referral, *, outcome: str, actor: User, now: datetime) -> None:
+    """Close a locked, open referral with its outcome and write it to the timeline."""
     referral.status = ReferralStatus.CLOSED
     referral.outcome = outcome
     referral.closed_at = now
     referral.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
-    referral.consents.filter(revoked_at__isnull=True).update(expires_at=now)
-    _event(referral, EventKind.CLOSED, user, from_status="open", to_status=outcome)
-    return referral
+    _event(referral, EventKind.CLOSED, actor, from_status=ReferralStatus.OPEN, to_status=outcome)
 
 
 def _erase_personal_data(referral: Referral) -> None:
@@ -457,24 +483,14 @@ def referral_purge(*, user: User, referral: Referral) -> Referral:
         raise Conflict
     now = timezone.now()
     if referral.is_open:
-        for routing in Routing.objects.select_for_update().filter(
-            need__referral=referral, status__in=LIVE_ROUTING
-        ):
-            routing.status = RoutingStatus.WITHDRAWN
-            routing.ended_at = now
-            routing.save(update_fields=["status", "ended_at"])
-            _event(referral, EventKind.WITHDRAWN, user, routing=routing, to_status="withdrawn")
-        referral.needs.filter(status=NeedStatus.OPEN).update(status=NeedStatus.WITHDRAWN)
-        referral.status = ReferralStatus.CLOSED
-        referral.outcome = ReferralOutcome.FAMILY_WITHDREW
-        referral.closed_at = now
-        referral.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
-        _event(
-            referral, EventKind.CLOSED, user, from_status="open", to_status=ReferralOutcome.FAMILY_WITHDREW
+        _withdraw_live_routings(
+            referral, Routing.objects.filter(need__referral=referral), actor=user, now=now
         )
+        referral.needs.filter(status=NeedStatus.OPEN).update(status=NeedStatus.WITHDRAWN)
+        _close_referral(referral, outcome=ReferralOutcome.FAMILY_WITHDREW, actor=user, now=now)
     _erase_personal_data(referral)
     _event(referral, EventKind.PURGED, user)
-    audit.log_access(user=user, action="purge", reference=referral.reference)
+    audit.log_access(user=user, action=AccessAction.PURGE, reference=referral.reference)
     return referral
 
 

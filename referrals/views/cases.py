@@ -19,7 +19,7 @@ from referrals.forms import (
     IntakeForm,
     NoteForm,
 )
-from referrals.models import FollowUp, Note, ReferralEvent
+from referrals.models import AccessAction, FollowUp, Note, ReferralEvent
 from referrals.policy import (
     active_consent,
     can_see_contact,
@@ -105,7 +105,7 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
     notes = list(notes)
     if (show_contact and (referral.contact_name or referral.contact_phone or referral.notes)) or notes:
         # Notes are free text about the family: reading them is logged like reading the contact details.
-        audit.log_access(user=user, action="view_contact", reference=referral.reference)
+        audit.log_access(user=user, action=AccessAction.VIEW_CONTACT, reference=referral.reference)
     events = ReferralEvent.objects.filter(referral=referral).select_related(
         "actor__organization", "routing__organization", "need__category"
     )

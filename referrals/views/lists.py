@@ -13,7 +13,7 @@ from django.utils import timezone
 from directory.models import Role
 from referrals import audit, selectors
 from referrals.filters import ReferralFilter
-from referrals.models import AccessLog, FollowUp, Need, Referral, Routing
+from referrals.models import AccessAction, AccessLog, FollowUp, Need, Referral, ReferralStatus, Routing
 from referrals.views.common import PAGE_SIZE, case_view
 
 
@@ -25,7 +25,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if user.role in (Role.VOLUNTEER, Role.COORDINATOR):
         visible = Referral.objects.visible_to(user)
-        context["open_referrals"] = selectors.with_list_data(visible.filter(status="open"), user)[:PAGE_SIZE]
+        context["open_referrals"] = selectors.with_list_data(
+            visible.filter(status=ReferralStatus.OPEN), user
+        )[:PAGE_SIZE]
         due = FollowUp.objects.filter(referral__in=visible, done_at__isnull=True, due_date__lte=today)
         if user.role == Role.VOLUNTEER:
             due = due.filter(assigned_to=user)
@@ -101,7 +103,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         )
         .order_by("created_at")
     )
-    audit.log_access(user=user, action="export")
+    audit.log_access(user=user, action=AccessAction.EXPORT)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cases.csv"'
     writer = csv.writer(response)
