@@ -104,6 +104,14 @@ class Referral(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+        indexes = [
+            # The case list: a hub's cases, newest first.
+            models.Index(fields=["hub", "-created_at"], name="referral_hub_created_idx"),
+            # My work's open cases and the escalations' join: a hub's open cases, newest first.
+            models.Index(fields=["hub", "status", "-created_at"], name="referral_hub_status_idx"),
+            # The retention purge: closed cases past the retention period whose data is still there.
+            models.Index(fields=["status", "closed_at", "purged_at"], name="referral_purge_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"
@@ -153,6 +161,10 @@ class Need(models.Model):
         ordering = ["category__position"]
         verbose_name = _("need")
         verbose_name_plural = _("needs")
+        indexes = [
+            # Escalations: the open needs of a hub's open cases.
+            models.Index(fields=["referral", "status"], name="need_referral_status_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["referral", "category"], name="need_unique_category"),
             models.CheckConstraint(condition=Q(status__in=NeedStatus.values), name="need_status_valid"),
@@ -232,6 +244,14 @@ class Routing(models.Model):
         ordering = ["created_at"]
         verbose_name = _("routing")
         verbose_name_plural = _("routings")
+        indexes = [
+            # The partner queue: an organization's routings by status, soonest deadline first.
+            models.Index(fields=["organization", "status", "deadline"], name="routing_queue_idx"),
+            # Escalations: does a need have a live, declined or expired routing?
+            models.Index(fields=["need", "status"], name="routing_need_status_idx"),
+            # The deadline job: pending routings past their deadline.
+            models.Index(fields=["status", "deadline"], name="routing_status_deadline_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["need"], condition=Q(status__in=LIVE_ROUTING), name="routing_one_live_per_need"
@@ -373,6 +393,10 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_date", "pk"]
+        indexes = [
+            # My work and the reminder job: a person's follow-ups not yet done, by due date.
+            models.Index(fields=["assigned_to", "done_at", "due_date"], name="follow_up_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.referral.reference} follow-up {self.due_date}"
