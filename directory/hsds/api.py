@@ -24,7 +24,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from directory import hsds
+from directory.hsds import querysets, records
 from directory.models import Organization, ServiceCategory, ServiceStatus
 
 # The same five minutes as the public pages: a corrected listing reaches consumers quickly.
@@ -148,7 +148,7 @@ def page_of(request: HttpRequest, items: QuerySet | list, record: Callable[[obje
 def index(request: HttpRequest) -> dict:
     """What this API is: HSDS 3.0, with the network's profile (docs/hsds.md) on top."""
     return {
-        "version": hsds.HSDS_VERSION,
+        "version": records.HSDS_VERSION,
         "profile": settings.SITE_URL + reverse("api:profile"),
         "openapi_url": OPENAPI_URL,
     }
@@ -168,64 +168,64 @@ def profile(request: HttpRequest) -> HttpResponse:
 def services(request: HttpRequest) -> dict:
     """Active services, a page at a time: one-to-one fields, or fully nested with `full=true`."""
     full = flag_param(request, "full")
-    queryset = hsds.services_queryset(full=full).filter(status=ServiceStatus.ACTIVE)
+    queryset = querysets.services_queryset(full=full).filter(status=ServiceStatus.ACTIVE)
     if term_id := uuid_param(request, "taxonomy_term_id"):
         queryset = queryset.filter(category_id=term_id)
     if organization_id := uuid_param(request, "organization_id"):
         queryset = queryset.filter(organization_id=organization_id)
     if modified_after := datetime_param(request, "modified_after"):
         queryset = queryset.filter(updated_at__gte=modified_after)
-    return page_of(request, queryset, lambda service: hsds.service_record(service, full=full))
+    return page_of(request, queryset, lambda service: records.service_record(service, full=full))
 
 
 @public_api
 def service(request: HttpRequest, id: str) -> dict:
-    found = hsds.public_services().filter(pk=record_id(id, "service")).first()
+    found = querysets.public_services().filter(pk=record_id(id, "service")).first()
     if found is None:
         raise not_found("service")
-    return hsds.service_record(found)
+    return records.service_record(found)
 
 
 @public_api
 def organizations(request: HttpRequest) -> dict:
     """Organizations, a page at a time: one-to-one fields, or with phones, attributes and services if `full`."""
     if flag_param(request, "full"):
-        queryset = hsds.organizations_queryset(services=hsds.public_services())
+        queryset = querysets.organizations_queryset(services=querysets.public_services())
         return page_of(
             request,
             queryset,
-            lambda org: hsds.organization_record(org, services=org.hsds_services, full_services=False),
+            lambda org: records.organization_record(org, services=org.hsds_services, full_services=False),
         )
-    return page_of(request, Organization.objects.order_by("name", "id"), hsds.organization_summary)
+    return page_of(request, Organization.objects.order_by("name", "id"), records.organization_summary)
 
 
 @public_api
 def organization(request: HttpRequest, id: str) -> dict:
     """An organization with its phones, attributes and active services (fully nested with `full_service=true`)."""
     full_services = flag_param(request, "full_service")
-    queryset = hsds.organizations_queryset(services=hsds.public_services())
+    queryset = querysets.organizations_queryset(services=querysets.public_services())
     found = queryset.filter(pk=record_id(id, "organization")).first()
     if found is None:
         raise not_found("organization")
-    return hsds.organization_record(found, services=found.hsds_services, full_services=full_services)
+    return records.organization_record(found, services=found.hsds_services, full_services=full_services)
 
 
 @public_api
 def taxonomies(request: HttpRequest) -> dict:
-    return page_of(request, hsds.TAXONOMIES, dict)
+    return page_of(request, records.TAXONOMIES, dict)
 
 
 @public_api
 def taxonomy(request: HttpRequest, id: str) -> dict:
     wanted = str(record_id(id, "taxonomy"))
-    for item in hsds.TAXONOMIES:
+    for item in records.TAXONOMIES:
         if item["id"] == wanted:
             return dict(item)
     raise not_found("taxonomy")
 
 
 def all_terms() -> list[dict]:
-    return hsds.taxonomy_term_records(ServiceCategory.objects.order_by("position", "code"))
+    return records.taxonomy_term_records(ServiceCategory.objects.order_by("position", "code"))
 
 
 @public_api

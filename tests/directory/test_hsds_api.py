@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demo.data import seed_demo
-from directory import hsds
+from directory.hsds import records
+from directory.hsds.schemas import errors
 from directory.models import (
     County,
     Language,
@@ -21,7 +22,6 @@ from directory.models import (
     ServiceStatus,
     TextAlert,
 )
-from tests.hsds_schemas import errors
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def service_named(name: str) -> Service:
 
 
 def attribute_values(record: dict, code: str) -> list[str]:
-    term_id = hsds.FIELD_TERMS[code].id
+    term_id = records.FIELD_TERMS[code].id
     return [item["value"] for item in record["attributes"] if item["taxonomy_term_id"] == term_id]
 
 
@@ -293,7 +293,7 @@ def test_a_services_own_phone_is_nested_in_it(client, demo):
             "type": "voice",
             "languages": [
                 {
-                    "id": hsds.stable_id("phone", phone.id, "language", "es"),
+                    "id": records.stable_id("phone", phone.id, "language", "es"),
                     "phone_id": str(phone.id),
                     "name": "Spanish",
                     "code": "es",
@@ -395,22 +395,22 @@ def test_the_taxonomies_are_the_categories_and_the_network_fields(client, demo):
         "Referral network fields",
     ]
     assert all(errors(record, "taxonomy.json") == [] for record in body["contents"])
-    one = get_json(client, "api:taxonomy", hsds.CATEGORY_TAXONOMY["id"])
-    assert one == hsds.CATEGORY_TAXONOMY
+    one = get_json(client, "api:taxonomy", records.CATEGORY_TAXONOMY["id"])
+    assert one == records.CATEGORY_TAXONOMY
 
 
 def test_the_taxonomy_terms_are_valid_and_filter_by_taxonomy(client, demo):
     body = get_json(client, "api:taxonomy_terms", per_page=200)
     assert errors(body, PAGE) == []
     assert all(errors(record, "taxonomy_term.json") == [] for record in body["contents"])
-    assert body["total_items"] == ServiceCategory.objects.count() + len(hsds.FIELD_TERMS)
-    categories = get_json(client, "api:taxonomy_terms", taxonomy_id=hsds.CATEGORY_TAXONOMY["id"])
+    assert body["total_items"] == ServiceCategory.objects.count() + len(records.FIELD_TERMS)
+    categories = get_json(client, "api:taxonomy_terms", taxonomy_id=records.CATEGORY_TAXONOMY["id"])
     assert [record["code"] for record in categories["contents"]] == list(
         ServiceCategory.objects.order_by("position").values_list("code", flat=True)
     )
     bond = ServiceCategory.objects.get(code="bond")
     assert get_json(client, "api:taxonomy_term", bond.id)["name"] == "Bond fund"
-    field = hsds.FIELD_TERMS["description_es"]
+    field = records.FIELD_TERMS["description_es"]
     assert get_json(client, "api:taxonomy_term", field.id)["code"] == "description_es"
 
 

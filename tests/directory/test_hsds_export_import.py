@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 
 from demo.data import seed_demo
 from directory import hsds
+from directory.hsds import csv_import, records
+from directory.hsds.schemas import errors
 from directory.models import (
     County,
     Language,
@@ -21,7 +23,6 @@ from directory.models import (
     TextAlert,
     User,
 )
-from tests.hsds_schemas import errors
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def write(tmp_path, name: str, content: str):
 
 
 def org_record(document: dict, slug: str) -> dict:
-    term_id = hsds.FIELD_TERMS["slug"].id
+    term_id = records.FIELD_TERMS["slug"].id
     return next(
         org
         for org in document["organizations"]
@@ -83,7 +84,7 @@ def org_record(document: dict, slug: str) -> dict:
 
 
 def values(record: dict, code: str) -> list[str]:
-    term_id = hsds.FIELD_TERMS[code].id
+    term_id = records.FIELD_TERMS[code].id
     return [item["value"] for item in record["attributes"] if item["taxonomy_term_id"] == term_id]
 
 
@@ -213,7 +214,7 @@ def test_an_import_updates_changed_rows_and_keeps_what_the_file_does_not_carry(d
     service_record = next(item for item in record["services"] if item["id"] == str(service.id))
     service_record["name"] = "Interpretation and translation"
     for attribute in service_record["attributes"]:
-        if attribute["taxonomy_term_id"] == hsds.FIELD_TERMS["capacity_available"].id:
+        if attribute["taxonomy_term_id"] == records.FIELD_TERMS["capacity_available"].id:
             attribute["value"] = "2"
     service_record["service_areas"] = [
         area for area in service_record["service_areas"] if "37063" in area["uri"]
@@ -281,7 +282,7 @@ def test_a_malformed_document_lists_every_problem_and_imports_nothing(demo, tmp_
     service["id"] = "not-a-uuid"
     service["service_areas"].append({"id": str(uuid.uuid4()), "uri": "urn:fips:51059"})
     for attribute in service["attributes"]:
-        if attribute["taxonomy_term_id"] == hsds.FIELD_TERMS["capacity_available"].id:
+        if attribute["taxonomy_term_id"] == records.FIELD_TERMS["capacity_available"].id:
             attribute["value"] = "999"
     centro["phones"][0]["number"] = "555-0100"
     path = write(tmp_path, "broken.json", json.dumps(document))
@@ -304,6 +305,47 @@ def test_a_malformed_document_lists_every_problem_and_imports_nothing(demo, tmp_
         (f'organizations[{centro_index}] "El Centro Hispano" › phones[0] "555-0100"', "number"),
     }, report.problems
     assert report.counts == {}
+
+
+def test_a_service_whose_status_hsds_does_not_know_is_refused_and_nothing_changes(demo):
+    document = hsds.export_document()
+    centro = org_record(document, "el-centro-hispano")
+    centro["services"][0]["status"] = "paused"
+    centro["services"][0]["name"] = "Renamed in the same file"
+    before = snapshot()
+
+    report = hsds.import_document(document)
+
+    assert snapshot() == before
+    index = document["organizations"].index(centro)
+    label = f'organizations[{index}] "El Centro Hispano" › services[0] "Renamed in the same file"'
+    assert [(problem.record, problem.field) for problem in report.problems] == [(label, "status")]
+    assert "does not follow HSDS 3.0: 'paused' is not one of" in report.problems[0].message
+    assert report.counts == {}
+
+
+def test_a_record_missing_a_name_hsds_requires_is_refused_and_nothing_changes(demo):
+    document = hsds.export_document()
+    refugio = org_record(document, "el-refugio")
+    del refugio["name"]
+    phone = org_record(document, "el-centro-hispano")["phones"][0]
+    del phone["number"]
+    before = snapshot()
+
+    report = hsds.import_document(document)
+
+    assert snapshot() == before
+    messages = [str(problem) for problem in report.problems]
+    index = document["organizations"].index(refugio)
+    assert (
+        f"organizations[{index}] › name: does not follow HSDS 3.0: 'name' is a required property" in messages
+    )
+    phone_messages = [message for message in messages if "› phones[0]" in message]
+    assert phone_messages == [
+        f"organizations[{document['organizations'].index(org_record(document, 'el-centro-hispano'))}] "
+        "\"El Centro Hispano\" › phones[0] › number: does not follow HSDS 3.0: 'number' is a required property"
+    ]
+    assert "This field cannot be blank." not in " ".join(messages)  # said once, by the schema check
 
 
 @pytest.mark.parametrize(
@@ -338,7 +380,7 @@ def test_the_import_command_refuses_a_missing_file(db, tmp_path):
 
 # --- CSV ---------------------------------------------------------------------------------------------------------
 
-CSV_HEADER = ",".join(hsds.CSV_COLUMNS)
+CSV_HEADER = ",".join(csv_import.CSV_COLUMNS)
 
 
 def test_a_csv_of_services_creates_them_and_a_second_run_changes_nothing(demo, tmp_path):
