@@ -1,25 +1,17 @@
-"""Account forms for admins. Email and password stay the person's own once the account exists."""
+"""Account forms for admins: what the admin typed, in shape. The rules about roles (a role fits its organization,
+nobody drops their own admin role) are the services' (accounts/services.py); the view shows their errors here.
+Email and password stay the person's own once the account exists."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from directory.access import organizations_editable_by
-from directory.forms import CrispyFormMixin, check_role_fits_organization
-from directory.models import Role, User
+from directory.forms import CrispyFormMixin
+from directory.models import User
 
 
-class AccountFormMixin(CrispyFormMixin):
-    def check_role(self, cleaned: dict) -> None:
-        role, organization = cleaned.get("role"), cleaned.get("organization")
-        if role and organization:
-            try:
-                check_role_fits_organization(role, organization)
-            except ValidationError as error:
-                self.add_error("role", error)
-
-
-class InvitationForm(AccountFormMixin, forms.ModelForm):
+class InvitationForm(CrispyFormMixin, forms.ModelForm):
     """A new account: the person sets their own password from the emailed link."""
 
     class Meta:
@@ -39,14 +31,9 @@ class InvitationForm(AccountFormMixin, forms.ModelForm):
             raise ValidationError(_("There is already an account with this email address."))
         return email
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        self.check_role(cleaned)
-        return cleaned
 
-
-class AccountForm(AccountFormMixin, forms.ModelForm):
-    """An existing account's organization and role. Email and password stay the person's own."""
+class AccountForm(CrispyFormMixin, forms.ModelForm):
+    """An existing account's organization and role, display name and language."""
 
     class Meta:
         model = User
@@ -54,21 +41,6 @@ class AccountForm(AccountFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.editor = user
         self.fields["organization"].queryset = organizations_editable_by(user)
         self.fields["organization"].required = True
         self.build_helper()
-
-    def clean_role(self) -> str:
-        role = self.cleaned_data["role"]
-        # Someone else must make that call, so the network is never left without an admin by accident.
-        if self.instance.pk == self.editor.pk and role != Role.ADMIN:
-            raise ValidationError(
-                _("You cannot remove your own administrator role. Ask another administrator.")
-            )
-        return role
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        self.check_role(cleaned)
-        return cleaned

@@ -1,7 +1,9 @@
 """Admins change an account's organization and role; nobody can take away their own admin role."""
 
 import pytest
+from django.utils.html import strip_tags
 
+from accounts.models import AccountEvent
 from directory.models import Role
 from tests.conftest import client_for
 
@@ -113,3 +115,41 @@ def test_giving_an_account_a_hub_role_is_logged_and_told_to_the_hubs_coordinator
     assert (log.user, log.subject) == (network_admin, partner.email)
     assert [message.to for message in mail.outbox] == [[coordinator.email]]
     assert partner.email in mail.outbox[0].subject and network_admin.email in mail.outbox[0].body
+
+
+def test_a_role_change_is_recorded_and_signs_the_person_out(
+    network_admin, volunteer, django_capture_on_commit_callbacks
+):
+    volunteers_browser = client_for(volunteer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(network_admin, reauthenticated=True).post(
+            url(volunteer), data(volunteer, role=Role.COORDINATOR)
+        )
+    event = AccountEvent.objects.get()
+    assert (event.actor, event.old_role, event.new_role) == (network_admin, Role.VOLUNTEER, Role.COORDINATOR)
+    assert volunteers_browser.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_refused_change_leaves_the_account_and_its_history_alone(network_admin, partner):
+    client = client_for(network_admin, reauthenticated=True)
+    response = client.post(url(partner), data(partner, role=Role.COORDINATOR, display_name="Changed"))
+    assert response.status_code == 200
+    assert not AccountEvent.objects.exists()
+    partner.refresh_from_db()
+    assert partner.display_name == "Pablo"
+    assert "No changes recorded yet." in response.content.decode()
+
+
+def test_the_page_shows_the_accounts_history_newest_first(network_admin, volunteer, other_hub):
+    client = client_for(network_admin, reauthenticated=True)
+    client.post(url(volunteer), data(volunteer, role=Role.COORDINATOR))
+    client.post(url(volunteer), data(volunteer, role=Role.COORDINATOR, organization=other_hub.pk))
+    client.post(f"/manage/users/{volunteer.pk}/deactivate/")
+
+    body = client.get(url(volunteer)).content.decode()
+    history = " ".join(strip_tags(body[body.index('id="account-history"') :]).split())
+    deactivated = history.index("Deactivated by ana@example.org")
+    moved = history.index("Organization: El Centro Hispano → Comunidad Colectiva")
+    promoted = history.index("Role: Volunteer → Coordinator")
+    assert deactivated < moved < promoted
+    assert "Role: Coordinator → Coordinator" not in history  # only what changed is shown

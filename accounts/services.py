@@ -1,0 +1,201 @@
+"""Every change to an account's access: invite, change organization or role, deactivate, reactivate.
+
+Each one is atomic, validates the account with `full_clean()` before saving, and writes its AccountEvent in the
+same transaction. What must not happen for a change that was rolled back happens on commit: the invitation email,
+and signing the person out where their access shrinks. A hub role opened to someone is logged and told to the
+hub's coordinators (referrals.audit.case_access_granted), because administrators see no cases themselves and must
+not be able to give themselves access quietly through a second account.
+
+The rules an administrator cannot break, whatever the form says, live here: a role fits its organization; nobody
+deactivates themselves or drops their own admin role (someone else must make that call, so the network is never
+left without an administrator by accident). They raise ValidationError keyed by field, for the form to show.
+"""
+
+from importlib import import_module
+from urllib.parse import quote
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import AccountAction, AccountEvent
+from directory.forms import check_role_fits_organization
+from directory.models import Organization, Role, User
+from referrals.audit import case_access_granted
+
+
+def _check_role(role: str, organization: Organization) -> None:
+    try:
+        check_role_fits_organization(role, organization)
+    except ValidationError as error:
+        raise ValidationError({"role": error}) from error
+
+
+def _record(
+    *, by: User, account: User, action: str, before: tuple[str, int | None, bool | None] = ("", None, None)
+) -> AccountEvent:
+    """The audit row: `before` is (role, organization id, active) as they were; after is read off the account."""
+    old_role, old_organization_id, old_is_active = before
+    event = AccountEvent(
+        actor=by,
+        account=account,
+        action=action,
+        old_role=old_role,
+        new_role=account.role,
+        old_organization_id=old_organization_id,
+        new_organization_id=account.organization_id,
+        old_is_active=old_is_active,
+        new_is_active=account.is_active,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def _state(account: User) -> tuple[str, int | None, bool]:
+    return (account.role, account.organization_id, account.is_active)
+
+
+def send_invitation(account: User) -> None:
+    """A link to choose a password, made by allauth's password-reset machinery, so it expires like a reset link
+    (PASSWORD_RESET_TIMEOUT) and stops working once a password is set. The email says nothing else, and is
+    written in the invitee's language. The link starts with SITE_URL, like every email the app sends, so it is
+    the same whichever host the admin used and whether or not a request is at hand."""
+    key = f"{user_pk_to_url_str(account)}-{default_token_generator.make_token(account)}"
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+    context = {
+        "invitation_url": settings.SITE_URL + path.replace("UID-KEY", quote(key)),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    with translation.override(account.preferred_language):
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation_message.txt", context)
+    send_mail(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, [account.email]
+    )
+
+
+def end_sessions(account: User) -> None:
+    """Signs the person out everywhere. Django already refuses inactive accounts on their next request; deleting
+    the sessions also throws away whatever they held, and makes a role change take effect at once. With Redis
+    (`cached_db`) the store's delete() clears the cached copy as well as the row. Sessions expire after half an
+    hour idle, so the table stays small enough to scan."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store_class, "get_model_class"):
+        return
+    model = store_class.get_model_class()
+    for session in model.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(account.pk):
+            store_class(session_key=session.session_key).delete()
+
+
+def _end_sessions_on_commit(account: User) -> None:
+    transaction.on_commit(lambda: end_sessions(account))
+
+
+@transaction.atomic
+def account_invite(
+    *,
+    by: User,
+    email: str,
+    organization: Organization,
+    role: str,
+    display_name: str = "",
+    preferred_language: str = "en",
+) -> User:
+    """A new account without a usable password; the person chooses one from the emailed link."""
+    account = User(
+        email=email.strip().lower(),
+        display_name=display_name,
+        organization=organization,
+        role=role,
+        preferred_language=preferred_language,
+    )
+    account.set_unusable_password()
+    _check_role(role, organization)
+    account.full_clean()
+    account.save()
+    _record(by=by, account=account, action=AccountAction.INVITED)
+    case_access_granted(by=by, account=account)
+    transaction.on_commit(lambda: send_invitation(account))
+    return account
+
+
+@transaction.atomic
+def account_change_role(
+    *,
+    by: User,
+    account: User,
+    organization: Organization,
+    role: str,
+    display_name: str | None = None,
+    preferred_language: str | None = None,
+) -> User:
+    """Moves an account to another organization and/or role. The display name and language travel with it, so
+    the account page saves in one transaction; only a change of organization or role is an access change, so
+    only that writes an AccountEvent and signs the person out (their open pages must not keep what the old role
+    showed). An administrator staying an administrator keeps their sessions: their access does not depend on
+    their organization."""
+    account = User.objects.select_for_update().get(pk=account.pk)
+    before = _state(account)
+    if account.pk == by.pk and account.role == Role.ADMIN and role != Role.ADMIN:
+        raise ValidationError(
+            {"role": _("You cannot remove your own administrator role. Ask another administrator.")}
+        )
+    _check_role(role, organization)
+    account.organization, account.role = organization, role
+    fields = ["organization", "role"]
+    if display_name is not None:
+        account.display_name = display_name
+        fields.append("display_name")
+    if preferred_language is not None:
+        account.preferred_language = preferred_language
+        fields.append("preferred_language")
+    account.full_clean()
+    account.save(update_fields=fields)
+    if (account.role, account.organization_id) != before[:2]:
+        _record(by=by, account=account, action=AccountAction.CHANGED, before=before)
+        case_access_granted(by=by, account=account)
+        if not (before[0] == Role.ADMIN and account.role == Role.ADMIN):
+            _end_sessions_on_commit(account)
+    return account
+
+
+@transaction.atomic
+def account_deactivate(*, by: User, account: User) -> User:
+    """The person can no longer sign in, and is signed out everywhere once this commits. Deactivating an
+    inactive account changes nothing and records nothing."""
+    if account.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate your own account. Ask another administrator."))
+    account = User.objects.select_for_update().get(pk=account.pk)
+    if not account.is_active:
+        return account
+    before = _state(account)
+    account.is_active = False
+    account.full_clean()
+    account.save(update_fields=["is_active"])
+    _record(by=by, account=account, action=AccountAction.DEACTIVATED, before=before)
+    _end_sessions_on_commit(account)
+    return account
+
+
+@transaction.atomic
+def account_reactivate(*, by: User, account: User) -> User:
+    """The person can sign in again, with the organization and role the account had."""
+    account = User.objects.select_for_update().get(pk=account.pk)
+    if account.is_active:
+        return account
+    before = _state(account)
+    account.is_active = True
+    account.full_clean()
+    account.save(update_fields=["is_active"])
+    _record(by=by, account=account, action=AccountAction.REACTIVATED, before=before)
+    case_access_granted(by=by, account=account)
+    return account
