@@ -1,8 +1,8 @@
 """The access log: who looked at a family's contact details or notes, exported or deleted data, or was given
 access to cases. Rows name the person, their role and the case reference, never the values they saw."""
 
-from directory.models import Role, User
-from referrals import notifications
+from directory.models import User
+from referrals import notifications, policy
 from referrals.models import AccessLog
 
 
@@ -22,7 +22,7 @@ def case_access_granted(*, by: User, account: User) -> None:
 
     Administrators see no case details themselves; so that one cannot quietly give themselves access through a
     second account, the grant is logged and the hub's coordinators are told."""
-    if account.role not in (Role.VOLUNTEER, Role.COORDINATOR) or not account.is_active:
+    if not policy.opens_cases(account):
         return
     log_access(user=by, action="grant_case_access", subject=account.email)
     notifications.on_commit(notifications.case_access_granted, account.pk, by.pk)

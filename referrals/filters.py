@@ -3,7 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import County, Organization, Role, ServiceCategory, User
+from directory.models import County, Organization, ServiceCategory, User
+from referrals import policy
 from referrals.models import Referral, ReferralStatus, Urgency
 
 
@@ -44,30 +45,26 @@ class ReferralFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         user = request.user
         visible = self.queryset
+        self._user = user
         self.filters["county"].queryset = County.objects.filter(pk__in=visible.values("county_id"))
-        self.filters["organization"].queryset = Organization.objects.filter(
-            routings__need__referral__in=visible
-        ).distinct()
-        if user.role == Role.PARTNER:
-            # Partners do not see who works on cases at the hub, which other organizations were involved, the hub's
-            # follow-up schedule, or needs that were not sent to them.
+        self.filters["category"].method = self.filter_category
+        if policy.sees_hub_work(user):
+            self.filters["organization"].queryset = Organization.objects.filter(
+                routings__need__referral__in=visible
+            ).distinct()
+            self.filters["assigned_to"].queryset = policy.assignee_choices(user)
+        else:
+            # Partners do not see who works on cases at the hub, which other organizations were involved, or the
+            # hub's follow-up schedule.
             del self.filters["assigned_to"]
             del self.filters["organization"]
             del self.filters["overdue"]
-            self.filters["category"].field_name = "needs__category"
-            self.filters["category"].method = self.filter_own_category
-            self._organization_id = user.organization_id
-        else:
-            self.filters["assigned_to"].queryset = User.objects.filter(
-                organization_id=user.organization_id, role__in=[Role.VOLUNTEER, Role.COORDINATOR]
-            )
 
-    def filter_own_category(self, queryset, name, value):
+    def filter_category(self, queryset, name, value):
+        """A partner filters by the needs sent to it only: a need that was not is none of its business."""
         if value is None:
             return queryset
-        return queryset.filter(
-            needs__category=value, needs__routings__organization_id=self._organization_id
-        ).distinct()
+        return policy.referrals_with_need(self._user, queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

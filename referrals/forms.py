@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import County, Language, Role, ServiceCategory, User, normalize_phone
+from directory.models import County, Language, ServiceCategory, User, normalize_phone
+from referrals import policy
 from referrals.models import DeclineReason, ReferralOutcome, RoutingOutcome, Urgency
 
 
@@ -113,9 +114,7 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = User.objects.filter(
-            organization=hub, role__in=[Role.VOLUNTEER, Role.COORDINATOR], is_active=True
-        )
+        self.fields["assigned_to"].queryset = policy.hub_staff(hub.pk)
 
 
 class AssignForm(forms.Form):
@@ -123,6 +122,4 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(
-            organization=hub, role__in=[Role.VOLUNTEER, Role.COORDINATOR], is_active=True
-        )
+        self.fields["assignee"].queryset = policy.hub_staff(hub.pk)

@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from directory.models import Role, User
+from directory.models import User
+from referrals import policy
 
 
 def on_commit(task_function, *args) -> None:
@@ -30,8 +31,7 @@ def _send(*, template: str, recipients: list[tuple[str, str]], context: dict) ->
     return sent
 
 
-def _staff(organization_id, roles: list[str]) -> list[tuple[str, str]]:
-    users = User.objects.filter(organization_id=organization_id, role__in=roles, is_active=True)
+def _addresses(users) -> list[tuple[str, str]]:
     return [(user.email, user.preferred_language) for user in users]
 
 
@@ -59,7 +59,7 @@ def _routing(routing_id: int):
 def routing_created(routing_id: int) -> int:
     """A new referral for a partner: its staff and its intake address hear of it."""
     routing = _routing(routing_id)
-    recipients = _staff(routing.organization_id, [Role.PARTNER])
+    recipients = _addresses(policy.partner_staff(routing.organization_id))
     if routing.organization.intake_email:
         recipients.append((routing.organization.intake_email, settings.LANGUAGE_CODE))
     return _send(template="routing_created", recipients=recipients, context=_routing_context(routing))
@@ -74,7 +74,7 @@ def routing_answered(routing_id: int) -> int:
     if volunteer.is_active:
         recipients = [(volunteer.email, volunteer.preferred_language)]
     else:
-        recipients = _staff(referral.hub_id, [Role.COORDINATOR])
+        recipients = _addresses(policy.coordinators_of(referral.hub_id))
     return _send(template="routing_answered", recipients=recipients, context=_routing_context(routing))
 
 
@@ -98,7 +98,7 @@ def case_access_granted(account_id: int, granted_by_id: int) -> int:
     granted_by = User.objects.get(pk=granted_by_id)
     recipients = [
         (email, language)
-        for email, language in _staff(account.organization_id, [Role.COORDINATOR])
+        for email, language in _addresses(policy.coordinators_of(account.organization_id))
         if email != account.email
     ]
     context = {

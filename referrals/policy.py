@@ -1,28 +1,208 @@
-"""Who may see and change which referral. Every view goes through these; anything out of scope is a 404."""
+"""Who may see and do what on cases, decided here and nowhere else.
+
+Views, forms, filters, selectors, services, the navigation and the emails ask these functions; none of them carries
+a role check of its own. (The directory has its own policy in `directory/access.py`.) The rules, in the words of
+the role table in DESIGN.md:
+
+- A **volunteer** belongs to a hub organization (one that does intake). They create referrals, and see and update
+  the referrals they created or are assigned to ("own").
+- A **coordinator** belongs to a hub organization. They may do everything volunteers may, for all referrals of
+  their hub ("hub"); route, re-route, reassign, close; see escalations and reports.
+- **Partner staff** belong to a partner organization. They see referrals routed to their organization ("routed"),
+  and the contact details only while the routing is pending or accepted ("live") and the family's consent covers
+  it; they accept, decline, add notes and mark the outcome.
+- An **administrator** manages the directory, users and invitations and sees de-identified figures: **no case
+  details** (separation of duties).
+
+| action                                        | volunteer | coordinator | partner                          | admin |
+|-----------------------------------------------|-----------|-------------|----------------------------------|-------|
+| create a referral (intake)                    | Y         | Y           | N                                | N     |
+| list / open a referral (no contact details)   | own       | hub         | routed                           | N     |
+| see contact details (name, phone, notes)      | own       | hub         | routed + live + consent covers it | N    |
+| route a need, withdraw a routing              | own       | hub         | N                                | N     |
+| re-route after decline / expiry (escalations) | N         | hub         | N                                | N     |
+| accept / decline / complete a routing         | N         | N           | routed + live                    | N     |
+| add a note or follow-up                       | own       | hub         | routed + live (a note)           | N     |
+| close a referral, purge on request            | N         | hub         | N                                | N     |
+| search cases (reference, phone, alias)        | own       | hub         | N                                | N     |
+| see the access log                            | N         | hub         | N                                | all   |
+| export CSV                                    | N         | hub, no contact fields | N                     | N     |
+
+Everything not in this table is denied. An account that is inactive or belongs to no organization may do nothing
+here. A partner whose routing ends (declined, withdrawn, expired, completed) keeps seeing the routing's category,
+dates and outcome, but no contact details and no notes written after it ended. A partner sees only the needs sent
+to its organization, its own routings and their timeline, and the hub rather than the hub's staff. The follow-up
+schedule is the hub's: a partner's follow-up is a note on its routing.
+
+**A record you may not see is a 404; a record you may see but not change is a 403.** A page for a whole section
+(the case list, the queue, escalations, the access log, the export, intake) answers 403 to a role that has no use
+for it. A change that a role may make but that the case's state no longer allows (a routing answered meanwhile in
+another tab) is not an access question: the services answer it with `Conflict` ("reload and look again").
+"""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from directory.models import Role, User
-from referrals.models import Consent, Need, Referral, Routing, RoutingStatus
+from referrals.models import Consent, Need, Note, Referral, ReferralEvent, Routing, RoutingStatus
+
+HUB_ROLES = (Role.VOLUNTEER, Role.COORDINATOR)
 
 
-def manages(user: User, referral: Referral) -> bool:
+# Who someone is, as far as cases go.
+
+
+def _is_active_member(user) -> bool:
+    """Signed in, active, and working for an organization: nobody else sees anything of cases."""
+    return bool(user.is_authenticated and user.is_active and user.organization_id)
+
+
+def is_hub_staff(user) -> bool:
+    """A volunteer or coordinator (of an organization, active): the people who work on a hub's cases."""
+    return _is_active_member(user) and user.role in HUB_ROLES
+
+
+def is_coordinator(user) -> bool:
+    return _is_active_member(user) and user.role == Role.COORDINATOR
+
+
+def is_partner_staff(user) -> bool:
+    return _is_active_member(user) and user.role == Role.PARTNER
+
+
+def is_network_admin(user) -> bool:
+    """An administrator, of any organization (or none: the operator's superuser account). Sees no case details."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.ADMIN)
+
+
+def hub_staff(organization_id, *, active_only: bool = True) -> QuerySet[User]:
+    """The volunteers and coordinators of an organization: who may be given a case or a follow-up."""
+    staff = User.objects.filter(organization_id=organization_id, role__in=HUB_ROLES)
+    return staff.filter(is_active=True) if active_only else staff
+
+
+def partner_staff(organization_id) -> QuerySet[User]:
+    """The active partner staff of an organization: who hears of a new referral to it."""
+    return User.objects.filter(organization_id=organization_id, role=Role.PARTNER, is_active=True)
+
+
+def coordinators_of(organization_id) -> QuerySet[User]:
+    """The active coordinators of a hub: who hears of what nobody else on a case can answer."""
+    return User.objects.filter(organization_id=organization_id, role=Role.COORDINATOR, is_active=True)
+
+
+def may_be_assigned(account: User, referral: Referral) -> bool:
+    """A case or a follow-up goes to a volunteer or coordinator of the case's hub, and to nobody else."""
+    return is_hub_staff(account) and account.organization_id == referral.hub_id
+
+
+def assignee_on_intake(user: User) -> User | None:
+    """A volunteer who logs a case keeps it; a coordinator who logs one leaves it for someone to be assigned."""
+    return user if user.role == Role.VOLUNTEER else None
+
+
+def opens_cases(account: User) -> bool:
+    """An account whose role opens a hub's cases to it: giving one is logged and told to the hub's coordinators."""
+    return is_hub_staff(account)
+
+
+# Section pages: a role with no use for one gets a 403.
+
+
+def may_create_referral(user) -> bool:
+    """Intake: volunteers and coordinators of an organization that does intake."""
+    return is_hub_staff(user) and user.organization.is_hub
+
+
+def may_list_cases(user) -> bool:
+    return is_hub_staff(user) or is_partner_staff(user)
+
+
+def may_use_queue(user) -> bool:
+    return is_partner_staff(user)
+
+
+def may_see_escalations(user) -> bool:
+    return is_coordinator(user)
+
+
+def may_see_access_log(user) -> bool:
+    return is_coordinator(user) or is_network_admin(user)
+
+
+def may_export(user) -> bool:
+    return is_coordinator(user)
+
+
+def may_search_cases(user) -> bool:
+    """Searching by reference, phone or alias (today: the duplicate-phone hint) is for hub staff only."""
+    return is_hub_staff(user)
+
+
+def has_follow_ups(user) -> bool:
+    """Hub staff have follow-ups due on My work; partners have a queue instead."""
+    return is_hub_staff(user)
+
+
+def sees_hub_work(user) -> bool:
+    """Who works on a hub's cases, the other organizations involved and the follow-up schedule: hub staff only."""
+    return is_hub_staff(user)
+
+
+# Which referrals: the list scope, and one record.
+
+
+def visible_referrals[QS: QuerySet[Referral]](user, queryset: QS) -> QS:
+    """The referrals a person may open ("own", "hub" or "routed"). Everything else is a 404 for them."""
+    if is_coordinator(user):
+        return queryset.filter(hub_id=user.organization_id)
+    if is_hub_staff(user):
+        return queryset.filter(hub_id=user.organization_id).filter(Q(created_by=user) | Q(assigned_to=user))
+    if is_partner_staff(user):
+        routed = Routing.objects.filter(need__referral=OuterRef("pk"), organization_id=user.organization_id)
+        return queryset.filter(Exists(routed))
+    return queryset.none()
+
+
+def manages(user, referral: Referral) -> bool:
     """Volunteers manage the cases they logged or are assigned; coordinators every case of their hub."""
-    if not user.is_active or referral.hub_id != user.organization_id:
+    if not is_hub_staff(user) or referral.hub_id != user.organization_id:
         return False
-    if user.role == Role.COORDINATOR:
-        return True
-    return user.role == Role.VOLUNTEER and user.pk in (referral.created_by_id, referral.assigned_to_id)
+    return user.role == Role.COORDINATOR or user.pk in (referral.created_by_id, referral.assigned_to_id)
 
 
-def get_referral_for_user(user: User, reference: str, *, write: bool = False) -> Referral:
+def coordinates(user, referral: Referral) -> bool:
+    """A coordinator of the case's hub: reassigns, re-routes, closes and purges it."""
+    return is_coordinator(user) and manages(user, referral)
+
+
+def may_route(user, referral: Referral) -> bool:
+    """Route a need, withdraw a routing or a need, withdraw consent, add a follow-up or mark one done."""
+    return manages(user, referral)
+
+
+def may_reroute(user, referral: Referral) -> bool:
+    return coordinates(user, referral)
+
+
+def may_assign(user, referral: Referral) -> bool:
+    return coordinates(user, referral)
+
+
+def may_close(user, referral: Referral) -> bool:
+    return coordinates(user, referral)
+
+
+def may_purge(user, referral: Referral) -> bool:
+    return coordinates(user, referral)
+
+
+def get_referral_for_user(user, reference: str, *, write: bool = False) -> Referral:
     """The referral if the user may see it (404 otherwise); with write=True, 403 for those who may only look."""
     referral = get_object_or_404(
-        Referral.objects.visible_to(user).select_related(
+        visible_referrals(user, Referral.objects.all()).select_related(
             "hub", "county", "language", "created_by", "assigned_to"
         ),
         reference=reference,
@@ -32,16 +212,90 @@ def get_referral_for_user(user: User, reference: str, *, write: bool = False) ->
     return referral
 
 
-def get_routing_for_partner(user: User, referral: Referral, routing_id: int) -> Routing:
-    """A routing of this referral to the partner's own organization, or 404."""
-    if user.role != Role.PARTNER:
-        raise Http404
-    return get_object_or_404(
-        Routing.objects.select_related("need__category", "need__referral"),
+# Routings: which a person sees, and who answers them.
+
+
+def answers_for(user, routing: Routing) -> bool:
+    """Partner staff of the organization a routing was sent to: the only people who answer it."""
+    return is_partner_staff(user) and routing.organization_id == user.organization_id
+
+
+def may_answer_routing(user, routing: Routing) -> bool:
+    """Accept, decline, complete, or add a note: the routed partner, while the routing is live. (When it is no
+    longer live because someone answered meanwhile, the services say "reload" rather than refuse.)"""
+    return answers_for(user, routing) and routing.is_live
+
+
+def get_routing_for_partner(user, referral: Referral, routing_id: int) -> Routing:
+    """A routing of this referral the person may see (404 otherwise), if it is theirs to answer (403 otherwise)."""
+    routing = get_object_or_404(
+        Routing.objects.select_related("need__category", "need__referral").filter(
+            pk__in=routings_visible_to(user, referral).values("pk")
+        ),
         pk=routing_id,
-        need__referral=referral,
-        organization_id=user.organization_id,
     )
+    if not answers_for(user, routing):
+        raise PermissionDenied
+    return routing
+
+
+def _partner_scoped(user, routings: QuerySet[Routing]) -> QuerySet[Routing]:
+    if is_partner_staff(user):
+        return routings.filter(organization_id=user.organization_id)
+    if is_hub_staff(user):
+        return routings
+    return routings.none()
+
+
+def routings_visible_to(user, referral: Referral) -> QuerySet[Routing]:
+    """Hub staff see every routing of the case; a partner only its own organization's."""
+    routings = Routing.objects.select_related("organization", "service", "need__category").order_by(
+        "created_at"
+    )
+    return _partner_scoped(user, routings).filter(need__referral=referral)
+
+
+def own_routings(user, routings) -> list[Routing]:
+    """Of the routings on a page, those this person answers for (a partner's own)."""
+    return [routing for routing in routings if answers_for(user, routing)]
+
+
+def prefetch_routings_for(user) -> Prefetch:
+    queryset = Routing.objects.select_related("organization", "service").order_by("created_at")
+    return Prefetch("routings", queryset=_partner_scoped(user, queryset))
+
+
+def _needs_scoped(user, needs: QuerySet[Need]) -> QuerySet[Need]:
+    if is_partner_staff(user):
+        return needs.filter(routings__organization_id=user.organization_id).distinct()
+    if is_hub_staff(user):
+        return needs
+    return needs.none()
+
+
+def needs_visible_to(user, referral: Referral) -> QuerySet[Need]:
+    """Hub staff see every need of the case; a partner only the needs sent to its organization (a food pantry must
+    not learn that the family also needs a bond fund)."""
+    return _needs_scoped(user, Need.objects.filter(referral=referral).select_related("category"))
+
+
+def prefetch_needs_for(user) -> Prefetch:
+    needs = Need.objects.select_related("category").prefetch_related(prefetch_routings_for(user))
+    return Prefetch("needs", queryset=_needs_scoped(user, needs))
+
+
+def referrals_with_need[QS: QuerySet[Referral]](user, queryset: QS, category) -> QS:
+    """Filter cases by a need, counting for a partner only the needs sent to its organization."""
+    if is_partner_staff(user):
+        queryset = queryset.filter(
+            needs__category=category, needs__routings__organization_id=user.organization_id
+        )
+    else:
+        queryset = queryset.filter(needs__category=category)
+    return queryset.distinct()
+
+
+# Contact details, notes and the timeline.
 
 
 def active_consent(referral: Referral) -> Consent | None:
@@ -52,11 +306,11 @@ def active_consent(referral: Referral) -> Consent | None:
     return None
 
 
-def can_see_contact(user: User, referral: Referral, *, consent: Consent | None = None) -> bool:
+def can_see_contact(user, referral: Referral, *, consent: Consent | None = None) -> bool:
     """Hub staff on the case always; a partner only while its routing is live and the family's consent covers it."""
     if manages(user, referral):
         return True
-    if user.role != Role.PARTNER or not referral.is_open:
+    if not is_partner_staff(user) or not referral.is_open:
         return False
     consent = consent if consent is not None else active_consent(referral)
     if consent is None:
@@ -73,34 +327,78 @@ def can_see_contact(user: User, referral: Referral, *, consent: Consent | None =
     return live.exists()
 
 
-def routings_visible_to(user: User, referral: Referral):
-    """Hub staff see every routing of the case; a partner sees only its own organization's."""
-    routings = Routing.objects.select_related("organization", "service", "need__category").order_by(
-        "created_at"
-    )
-    if user.role == Role.PARTNER:
-        routings = routings.filter(organization_id=user.organization_id)
-    return routings.filter(need__referral=referral)
+def notes_visible_to(
+    user, referral: Referral, notes: QuerySet[Note], *, routings: list[Routing], show_contact: bool
+) -> QuerySet[Note]:
+    """Hub staff on the case read every note. A partner reads its own routings' notes up to each routing's end, and
+    the hub's notes only while it may see the contact details. `routings`: those of the case the person sees."""
+    if manages(user, referral):
+        return notes
+    allowed = Q(pk__in=[])
+    for routing in own_routings(user, routings):
+        condition = Q(routing=routing)
+        if routing.ended_at:
+            condition &= Q(created_at__lte=routing.ended_at)
+        allowed |= condition
+    if show_contact and is_partner_staff(user):
+        allowed |= Q(routing__isnull=True)
+    return notes.filter(allowed)
 
 
-def prefetch_routings_for(user: User) -> Prefetch:
-    queryset = Routing.objects.select_related("organization", "service").order_by("created_at")
-    if user.role == Role.PARTNER:
-        queryset = queryset.filter(organization_id=user.organization_id)
-    return Prefetch("routings", queryset=queryset)
+def events_visible_to(
+    user, referral: Referral, events: QuerySet[ReferralEvent], *, routings: list[Routing]
+) -> QuerySet[ReferralEvent]:
+    """Hub staff on the case read the whole timeline; a partner only the events of its own routings."""
+    if manages(user, referral):
+        return events
+    return events.filter(routing__in=own_routings(user, routings))
 
 
-def needs_visible_to(user: User, referral: Referral):
-    """Hub staff see every need of the case; a partner only the needs sent to its organization (a food pantry must
-    not learn that the family also needs a bond fund)."""
-    needs = Need.objects.filter(referral=referral).select_related("category")
-    if user.role == Role.PARTNER:
-        needs = needs.filter(routings__organization_id=user.organization_id).distinct()
-    return needs
+def may_add_note(user, referral: Referral, routing: Routing | None) -> bool:
+    """Hub staff on the case write notes on the case; a partner only on its own live routing."""
+    if routing is None:
+        return manages(user, referral)
+    return may_answer_routing(user, routing)
 
 
-def prefetch_needs_for(user: User) -> Prefetch:
-    needs = Need.objects.select_related("category").prefetch_related(prefetch_routings_for(user))
-    if user.role == Role.PARTNER:
-        needs = needs.filter(routings__organization_id=user.organization_id).distinct()
-    return Prefetch("needs", queryset=needs)
+# Search, the access log and the export.
+
+
+def duplicate_hint_scope[QS: QuerySet[Referral]](user, queryset: QS) -> QS:
+    """The other cases the duplicate-phone hint may name: those the person may open, if they may search at all."""
+    return visible_referrals(user, queryset) if may_search_cases(user) else queryset.none()
+
+
+def counts_hidden_duplicates(user) -> bool:
+    """Only coordinators hear of matches they cannot open: otherwise any volunteer could test whether a phone number
+    belongs to a family with a case."""
+    return is_coordinator(user)
+
+
+def access_log_scope(user, queryset):
+    """Coordinators read their hub's cases' rows; administrators every row (names of people, never case data)."""
+    if is_network_admin(user):
+        return queryset
+    if is_coordinator(user):
+        return queryset.filter(
+            reference__in=Referral.objects.filter(hub_id=user.organization_id).values("reference")
+        )
+    return queryset.none()
+
+
+def export_scope[QS: QuerySet[Referral]](user, queryset: QS) -> QS:
+    """The coordinator's own hub's cases (the export has no contact fields); nobody else's."""
+    return visible_referrals(user, queryset) if may_export(user) else queryset.none()
+
+
+def follow_ups_due_scope(user, queryset):
+    """My work's follow-ups: a coordinator's are the hub's, a volunteer's those of their cases assigned to them."""
+    if not has_follow_ups(user):
+        return queryset.none()
+    due = queryset.filter(referral__in=visible_referrals(user, Referral.objects.all()))
+    return due if is_coordinator(user) else due.filter(assigned_to=user)
+
+
+def assignee_choices(user) -> QuerySet[User]:
+    """The case list's "assigned to" filter: the person's own hub's staff, for hub staff only."""
+    return hub_staff(user.organization_id, active_only=False) if sees_hub_work(user) else User.objects.none()

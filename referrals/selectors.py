@@ -3,15 +3,14 @@
 Each takes the person and returns a queryset already scoped by the policy, with what its page shows joined or
 prefetched, so a page costs the same few queries whatever the number of rows."""
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
 
-from directory.models import Role
+from referrals import policy
 from referrals.models import LIVE_ROUTING, Need, NeedStatus, Referral, ReferralStatus, Routing, RoutingStatus
-from referrals.policy import prefetch_needs_for
 
 
 def with_list_data(referrals, user):
-    return referrals.select_related("county", "assigned_to").prefetch_related(prefetch_needs_for(user))
+    return referrals.select_related("county", "assigned_to").prefetch_related(policy.prefetch_needs_for(user))
 
 
 def partner_queue(user):
@@ -63,25 +62,6 @@ def open_cases_with_same_phone(user, referral: Referral) -> dict:
     others = Referral.objects.filter(
         hub_id=referral.hub_id, phone_digest=referral.phone_digest, status=ReferralStatus.OPEN
     ).exclude(pk=referral.pk)
-    visible = list(
-        others.filter(pk__in=Referral.objects.visible_to(user).values("pk")).values_list(
-            "reference", flat=True
-        )
-    )
-    # Only coordinators hear of matches they cannot open: otherwise any volunteer could test whether a phone number
-    # belongs to a family with a case.
-    hidden = others.count() - len(visible) if user.role == Role.COORDINATOR else 0
+    visible = list(policy.duplicate_hint_scope(user, others).values_list("reference", flat=True))
+    hidden = others.count() - len(visible) if policy.counts_hidden_duplicates(user) else 0
     return {"visible": visible, "hidden": hidden}
-
-
-def notes_for_partner(notes, own_routings, show_contact):
-    """A partner sees its own routing's notes up to the routing's end, and the hub's notes only with the contact."""
-    allowed = Q(pk__in=[])
-    for routing in own_routings:
-        condition = Q(routing=routing)
-        if routing.ended_at:
-            condition &= Q(created_at__lte=routing.ended_at)
-        allowed |= condition
-    if show_contact:
-        allowed |= Q(routing__isnull=True)
-    return notes.filter(allowed)

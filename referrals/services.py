@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import phone_digest
-from directory.models import County, Language, Role, Service, ServiceCategory, User
-from referrals import audit, notifications
+from directory.models import County, Language, Service, ServiceCategory, User
+from referrals import audit, notifications, policy
 from referrals.models import (
     LIVE_ROUTING,
     AccessAction,
@@ -32,7 +32,6 @@ from referrals.models import (
     RoutingStatus,
     Urgency,
 )
-from referrals.policy import manages
 
 DEFAULT_RESPONSE_HOURS = {Urgency.EMERGENCY: 4, Urgency.URGENT: 24, Urgency.ROUTINE: 72}
 
@@ -96,7 +95,7 @@ def referral_create(
     intake_token: uuid.UUID | None = None,
 ) -> Referral:
     """Log a family's needs. The same intake token twice (a double tap, a resent form) gives the same referral."""
-    _require(user.does_intake)
+    _require(policy.may_create_referral(user))
     if intake_token is not None:
         existing = Referral.objects.filter(intake_token=intake_token, hub_id=user.organization_id).first()
         if existing is not None:
@@ -117,7 +116,7 @@ def referral_create(
         best_times=best_times.strip(),
         notes=notes.strip(),
         created_by=user,
-        assigned_to=user if user.role == Role.VOLUNTEER else None,
+        assigned_to=policy.assignee_on_intake(user),
         intake_token=intake_token,
     )
     referral.full_clean(exclude=["intake_token"])
@@ -158,7 +157,7 @@ def routing_create(*, user: User, need: Need, service: Service, now: datetime | 
     """Send a need to the organization offering `service`. A need has one live routing at a time."""
     now = now or timezone.now()
     referral = _lock_referral(need.referral)
-    _require(manages(user, referral))
+    _require(policy.manages(user, referral))
     need = Need.objects.select_for_update().get(pk=need.pk)
     if not referral.is_open or not need.is_open or need.routings.filter(status__in=LIVE_ROUTING).exists():
         raise Conflict
@@ -179,7 +178,7 @@ def routing_create(*, user: User, need: Need, service: Service, now: datetime | 
 
 def _partner_transition(user: User, routing: Routing, allowed_from: list[str]) -> Routing:
     routing = _lock_routing(routing)
-    _require(user.is_active and user.role == Role.PARTNER and user.organization_id == routing.organization_id)
+    _require(policy.answers_for(user, routing))
     if routing.status not in allowed_from:
         raise Conflict
     if routing.is_overdue:
@@ -292,7 +291,7 @@ def routing_complete(*, user: User, routing: Routing, outcome: str) -> Routing:
 def routing_withdraw(*, user: User, routing: Routing) -> Routing:
     """The hub takes a need back from an organization (the family found help elsewhere, or it was a mistake)."""
     routing = _lock_routing(routing)
-    _require(manages(user, routing.need.referral))
+    _require(policy.manages(user, routing.need.referral))
     if not routing.is_live:
         raise Conflict
     return _move_routing(routing, to=RoutingStatus.WITHDRAWN, actor=user, now=timezone.now())
@@ -318,7 +317,7 @@ def _withdraw_live_routings(referral: Referral, routings, *, actor: User, now: d
 def need_withdraw(*, user: User, need: Need) -> Need:
     """The family no longer needs this help: end it, and any live routing with it."""
     referral = _lock_referral(need.referral)
-    _require(manages(user, referral))
+    _require(policy.manages(user, referral))
     need = Need.objects.select_for_update().get(pk=need.pk)
     if not need.is_open:
         raise Conflict
@@ -347,11 +346,11 @@ def note_add(*, user: User, referral: Referral, body: str, routing: Routing | No
         raise Conflict
     if routing is not None:
         routing = _lock_routing(routing)
-        _require(user.role == Role.PARTNER and routing.organization_id == user.organization_id)
+        _require(policy.answers_for(user, routing) and routing.need.referral_id == referral.pk)
         if not routing.is_live:
             raise Conflict
     else:
-        _require(manages(user, referral))
+        _require(policy.manages(user, referral))
     note = Note.objects.create(referral=referral, routing=routing, author=user, body=body)
     _event(referral, EventKind.NOTE, user, routing=routing)
     return note
@@ -362,11 +361,8 @@ def follow_up_add(
     *, user: User, referral: Referral, due_date: date, assigned_to: User, note: str = ""
 ) -> FollowUp:
     referral = _lock_referral(referral)
-    _require(manages(user, referral) and referral.is_open)
-    if assigned_to.organization_id != referral.hub_id or assigned_to.role not in (
-        Role.VOLUNTEER,
-        Role.COORDINATOR,
-    ):
+    _require(policy.manages(user, referral) and referral.is_open)
+    if not policy.may_be_assigned(assigned_to, referral):
         raise ValidationError(_("Follow-ups go to a volunteer or coordinator of the hub."))
     follow_up = FollowUp.objects.create(
         referral=referral, due_date=due_date, assigned_to=assigned_to, note=note.strip(), created_by=user
@@ -379,7 +375,7 @@ def follow_up_add(
 @transaction.atomic
 def follow_up_done(*, user: User, follow_up: FollowUp) -> FollowUp:
     referral = _lock_referral(follow_up.referral)
-    _require(manages(user, referral))
+    _require(policy.manages(user, referral))
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if follow_up.done_at is not None:
         raise Conflict
@@ -400,7 +396,7 @@ def _refresh_next_follow_up(referral: Referral) -> None:
 def consent_withdraw(*, user: User, referral: Referral) -> None:
     """The family takes back their consent: every partner loses the contact details at once."""
     referral = _lock_referral(referral)
-    _require(manages(user, referral))
+    _require(policy.manages(user, referral))
     updated = referral.consents.filter(revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=user
     )
@@ -412,8 +408,8 @@ def consent_withdraw(*, user: User, referral: Referral) -> None:
 @transaction.atomic
 def referral_assign(*, user: User, referral: Referral, assignee: User) -> Referral:
     referral = _lock_referral(referral)
-    _require(user.role == Role.COORDINATOR and manages(user, referral))
-    if assignee.organization_id != referral.hub_id or assignee.role not in (Role.VOLUNTEER, Role.COORDINATOR):
+    _require(policy.may_assign(user, referral))
+    if not policy.may_be_assigned(assignee, referral):
         raise ValidationError(_("Assign the case to a volunteer or coordinator of the hub."))
     referral.assigned_to = assignee
     referral.save(update_fields=["assigned_to", "updated_at"])
@@ -427,7 +423,7 @@ def referral_close(*, user: User, referral: Referral, outcome: str) -> Referral:
     if outcome not in ReferralOutcome.values:
         raise ValidationError(_("Choose how the case ended."))
     referral = _lock_referral(referral)
-    _require(user.role == Role.COORDINATOR and manages(user, referral))
+    _require(policy.may_close(user, referral))
     if not referral.is_open:
         raise Conflict
     if referral.needs.filter(status=NeedStatus.OPEN).exists():
@@ -478,7 +474,7 @@ def _erase_personal_data(referral: Referral) -> None:
 def referral_purge(*, user: User, referral: Referral) -> Referral:
     """At the family's request: end every routing, close the case and delete its personal data at once."""
     referral = _lock_referral(referral)
-    _require(user.role == Role.COORDINATOR and manages(user, referral))
+    _require(policy.may_purge(user, referral))
     if referral.purged_at is not None:
         raise Conflict
     now = timezone.now()

@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from directory.models import Role
 from referrals import audit, policy, selectors, services
 from referrals.forms import (
     AssignForm,
@@ -89,33 +88,26 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
             if manages and need.is_open and need.live_routing is None and referral.is_open
             else []
         )
-    own_routings = (
-        [r for r in routings if r.organization_id == user.organization_id]
-        if user.role == Role.PARTNER
-        else []
-    )
+    own_routings = policy.own_routings(user, routings)
     for routing in own_routings:
         # One form per routing, each with its own element ids, so every label belongs to its own field.
         routing.decline_form = DeclineForm(auto_id=f"id_routing{routing.pk}_%s")
         routing.complete_form = CompleteForm(auto_id=f"id_routing{routing.pk}_%s")
 
     notes = Note.objects.filter(referral=referral).select_related("author", "routing__organization")
-    if not manages:
-        notes = selectors.notes_for_partner(notes, own_routings, show_contact)
-    notes = list(notes)
+    notes = list(policy.notes_visible_to(user, referral, notes, routings=routings, show_contact=show_contact))
     if (show_contact and (referral.contact_name or referral.contact_phone or referral.notes)) or notes:
         # Notes are free text about the family: reading them is logged like reading the contact details.
         audit.log_access(user=user, action=AccessAction.VIEW_CONTACT, reference=referral.reference)
     events = ReferralEvent.objects.filter(referral=referral).select_related(
         "actor__organization", "routing__organization", "need__category"
     )
-    if not manages:
-        events = events.filter(routing__in=own_routings)
+    events = policy.events_visible_to(user, referral, events, routings=routings)
 
     context = {
         "referral": referral,
         "manages": manages,
-        "is_coordinator": manages and user.role == Role.COORDINATOR,
+        "is_coordinator": policy.coordinates(user, referral),
         "consent": consent,
         "show_contact": show_contact,
         "needs": needs,
@@ -180,7 +172,7 @@ def withdraw_consent(request: HttpRequest, reference: str) -> HttpResponse:
 @acting
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
-    if request.user.role != Role.COORDINATOR:
+    if not policy.may_assign(request.user, referral):
         raise PermissionDenied
     form = AssignForm(request.POST, hub=referral.hub)
     if not form.is_valid():
@@ -193,7 +185,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
 @acting
 def close(request: HttpRequest, reference: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
-    if request.user.role != Role.COORDINATOR:
+    if not policy.may_close(request.user, referral):
         raise PermissionDenied
     form = CloseForm(request.POST)
     if not form.is_valid():
@@ -207,7 +199,7 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
 def purge(request: HttpRequest, reference: str) -> HttpResponse:
     """At the family's request, a coordinator deletes the case's personal data at once."""
     referral = get_referral_for_user(request.user, reference, write=True)
-    if request.user.role != Role.COORDINATOR:
+    if not policy.may_purge(request.user, referral):
         raise PermissionDenied
     if request.POST.get("confirm") != referral.reference:
         raise ValidationError(_("Type the case reference to confirm."))

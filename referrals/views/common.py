@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from referrals import services
+from referrals import policy, services
 
 PAGE_SIZE = 25
 
@@ -37,7 +37,7 @@ def acting(view):
 
 
 def require_intake(request: HttpRequest) -> None:
-    if not request.user.does_intake:
+    if not policy.may_create_referral(request.user):
         raise PermissionDenied
 
 

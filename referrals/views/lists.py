@@ -10,8 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from directory.models import Role
-from referrals import audit, selectors
+from referrals import audit, policy, selectors
 from referrals.filters import ReferralFilter
 from referrals.models import AccessAction, AccessLog, FollowUp, Need, Referral, ReferralStatus, Routing
 from referrals.views.common import PAGE_SIZE, case_view
@@ -23,27 +22,27 @@ def my_work(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict = {}
     today = timezone.localdate()
-    if user.role in (Role.VOLUNTEER, Role.COORDINATOR):
+    if policy.has_follow_ups(user):
         visible = Referral.objects.visible_to(user)
         context["open_referrals"] = selectors.with_list_data(
             visible.filter(status=ReferralStatus.OPEN), user
         )[:PAGE_SIZE]
-        due = FollowUp.objects.filter(referral__in=visible, done_at__isnull=True, due_date__lte=today)
-        if user.role == Role.VOLUNTEER:
-            due = due.filter(assigned_to=user)
+        due = policy.follow_ups_due_scope(
+            user, FollowUp.objects.filter(done_at__isnull=True, due_date__lte=today)
+        )
         context["due_follow_ups"] = due.select_related("referral", "assigned_to").order_by("due_date")[
             :PAGE_SIZE
         ]
-        if user.role == Role.COORDINATOR:
+        if policy.may_see_escalations(user):
             context["escalations"] = selectors.escalations(user)[:PAGE_SIZE]
-    elif user.role == Role.PARTNER:
+    elif policy.may_use_queue(user):
         context["queue"] = selectors.partner_queue(user)[:PAGE_SIZE]
     return render(request, "referrals/my_work.html", {**context, "today": today})
 
 
 @case_view
 def referral_list(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (Role.VOLUNTEER, Role.COORDINATOR, Role.PARTNER):
+    if not policy.may_list_cases(request.user):
         raise PermissionDenied
     visible = Referral.objects.visible_to(request.user)
     filterset = ReferralFilter(request.GET, queryset=visible, request=request)
@@ -54,7 +53,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @case_view
 def partner_queue(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.PARTNER:
+    if not policy.may_use_queue(request.user):
         raise PermissionDenied
     page = Paginator(selectors.partner_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "referrals/queue.html", {"page": page, "now": timezone.now()})
@@ -62,7 +61,7 @@ def partner_queue(request: HttpRequest) -> HttpResponse:
 
 @case_view
 def escalations(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.COORDINATOR:
+    if not policy.may_see_escalations(request.user):
         raise PermissionDenied
     page = Paginator(selectors.escalations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "referrals/escalations.html", {"page": page})
@@ -72,12 +71,9 @@ def escalations(request: HttpRequest) -> HttpResponse:
 def access_log(request: HttpRequest) -> HttpResponse:
     """Who saw contact details or deleted data. Coordinators: their hub's cases. Admins: everyone, no case data."""
     user = request.user
-    rows = AccessLog.objects.select_related("user", "organization")
-    if user.role == Role.COORDINATOR:
-        hub_references = Referral.objects.filter(hub_id=user.organization_id).values("reference")
-        rows = rows.filter(reference__in=hub_references)
-    elif user.role != Role.ADMIN:
+    if not policy.may_see_access_log(user):
         raise PermissionDenied
+    rows = policy.access_log_scope(user, AccessLog.objects.select_related("user", "organization"))
     page = Paginator(rows.order_by("-created_at"), 50).get_page(request.GET.get("page"))
     return render(request, "referrals/access_log.html", {"page": page})
 
@@ -88,10 +84,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     """The hub's cases as CSV for the coordinator's own records: no names, phones or notes. Asks for the password
     again first, and is written to the access log."""
     user = request.user
-    if user.role != Role.COORDINATOR:
+    if not policy.may_export(user):
         raise PermissionDenied
     referrals = (
-        Referral.objects.visible_to(user)
+        policy.export_scope(user, Referral.objects.all())
         .select_related("county", "language")
         .prefetch_related(
             Prefetch(

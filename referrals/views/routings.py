@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from directory.models import Role, Service
-from referrals import services
+from directory.models import Service
+from referrals import policy, services
 from referrals.forms import CompleteForm, DeclineForm
 from referrals.models import Need, Routing
 from referrals.policy import get_referral_for_user, get_routing_for_partner
@@ -32,9 +32,9 @@ def route_need(request: HttpRequest, reference: str, need_id: int) -> HttpRespon
 @acting
 def reroute_need(request: HttpRequest, reference: str, need_id: int) -> HttpResponse:
     """From the escalations list: send the need to the best remaining suggestion, without re-intake."""
-    if request.user.role != Role.COORDINATOR:
-        raise PermissionDenied
     referral = get_referral_for_user(request.user, reference, write=True)
+    if not policy.may_reroute(request.user, referral):
+        raise PermissionDenied
     need = get_object_or_404(Need, pk=need_id, referral=referral)
     suggestions = suggestions_for(need, limit=1)
     if not suggestions:

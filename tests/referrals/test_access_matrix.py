@@ -118,7 +118,7 @@ def test_consent_covers_only_the_needs_it_names(volunteer, partner, durham, span
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("partner", 302), ("partner2", 404), ("volunteer", 404), ("coordinator", 404), ("network_admin", 404)],
+    [("partner", 302), ("partner2", 404), ("volunteer", 403), ("coordinator", 403), ("network_admin", 404)],
 )
 def test_only_the_routed_partner_can_accept(request, routed_case, persona, status):
     routing = Routing.objects.get()
