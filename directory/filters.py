@@ -1,11 +1,8 @@
 """The filters above the lists in /manage/. Choice lists of organizations come from access.py."""
 
-from datetime import date, timedelta
-
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from directory.access import organizations_editable_by
@@ -22,21 +19,6 @@ from directory.models import (
     ServiceStatus,
     TextAlert,
 )
-
-# A listing nobody has confirmed for this long may send families to help that no longer exists.
-STALE_AFTER_DAYS = 90
-
-
-def stale_before() -> date:
-    return timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
-
-
-def stale_listing_q() -> Q:
-    return Q(assured_date__isnull=True) | Q(assured_date__lt=stale_before())
-
-
-def listing_is_stale(organization: Organization) -> bool:
-    return organization.assured_date is None or organization.assured_date < stale_before()
 
 
 def yes_no_any() -> forms.Select:
@@ -69,14 +51,7 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset.filter(is_hub=True) if value == "hub" else queryset.filter(is_partner=True)
 
     def filter_stale(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        return queryset.filter(stale_listing_q()) if value else queryset
-
-
-def covers_county(queryset: QuerySet, county: County) -> QuerySet:
-    """Services and phones that serve a county: listed for it, or statewide. A subquery keeps rows unique."""
-    through = queryset.model.counties.through
-    listed = through.objects.filter(county=county).values(f"{queryset.model._meta.model_name}_id")
-    return queryset.filter(Q(is_statewide=True) | Q(pk__in=listed))
+        return queryset.unconfirmed() if value else queryset
 
 
 class ServiceFilter(django_filters.FilterSet):
@@ -104,7 +79,7 @@ class ServiceFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_county(self, queryset: QuerySet, name: str, value: County | None) -> QuerySet:
-        return covers_county(queryset, value) if value else queryset
+        return queryset.serving(value) if value else queryset
 
 
 class PhoneFilter(django_filters.FilterSet):
@@ -121,7 +96,7 @@ class PhoneFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_county(self, queryset: QuerySet, name: str, value: County | None) -> QuerySet:
-        return covers_county(queryset, value) if value else queryset
+        return queryset.serving(value) if value else queryset
 
 
 class TextAlertFilter(django_filters.FilterSet):

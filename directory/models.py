@@ -1,13 +1,14 @@
 import re
 import unicodedata
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +118,21 @@ class ServiceCategory(models.Model):
         return localized(self, "description")
 
 
+# A listing nobody has confirmed for this long may send families to help that no longer exists.
+UNCONFIRMED_AFTER_DAYS = 90
+
+
+def unconfirmed_before() -> date:
+    """A listing last confirmed before this day (or never) is unconfirmed."""
+    return timezone.localdate() - timedelta(days=UNCONFIRMED_AFTER_DAYS)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def unconfirmed(self) -> "OrganizationQuerySet":
+        """Listings not confirmed in UNCONFIRMED_AFTER_DAYS days, or never: the ones to chase."""
+        return self.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=unconfirmed_before()))
+
+
 class Organization(models.Model):
     """A member of the network: a hub does intake, a partner takes referrals; many do both."""
 
@@ -137,6 +153,8 @@ class Organization(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    objects = OrganizationQuerySet.as_manager()
+
 
     class Meta:
         ordering = ["name"]
@@ -148,6 +166,11 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("manage:organization_detail", kwargs={"slug": self.slug})
+    @property
+    def is_unconfirmed(self) -> bool:
+        """The same rule as `Organization.objects.unconfirmed()`, for one organization already loaded."""
+        return self.assured_date is None or self.assured_date < unconfirmed_before()
+
 
     @property
     def localized_description(self) -> str:
@@ -161,7 +184,19 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-class UserManager(BaseUserManager):
+# The people who work on a hub's cases.
+HUB_ROLES = (Role.VOLUNTEER, Role.COORDINATOR)
+
+
+class UserQuerySet(models.QuerySet):
+    def hub_staff(self, organization, *, include_inactive: bool = False) -> "UserQuerySet":
+        """The active volunteers and coordinators of an organization (or its pk): who may be given its cases and
+        follow-ups, and who hears about them. Deactivated ones too when asked, for filtering old work."""
+        staff = self.filter(organization=organization, role__in=HUB_ROLES)
+        return staff if include_inactive else staff.filter(is_active=True)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
@@ -267,6 +302,30 @@ class ServiceStatus(models.TextChoices):
     INACTIVE = "inactive", pgettext_lazy("service status", "Inactive")
     TEMPORARILY_CLOSED = "temporarily closed", pgettext_lazy("service status", "Temporarily closed")
 
+class ServingQuerySet(models.QuerySet):
+    """For models with `counties` and `is_statewide` (services and phones)."""
+
+    def serving(self, county: County) -> "ServingQuerySet":
+        """Rows that serve the county: they list it, or serve the whole state. Each is marked `is_local` when it
+        lists the county, so local help can come first.
+
+        An EXISTS subquery rather than a join, so a statewide row that also lists counties appears once.
+        """
+        model = self.model
+        listed = model.counties.through.objects.filter(
+            county=county, **{model._meta.model_name: OuterRef("pk")}
+        )
+        return self.annotate(is_local=Exists(listed)).filter(Q(is_local=True) | Q(is_statewide=True))
+
+
+class ServiceQuerySet(ServingQuerySet):
+    pass
+
+
+class PhoneQuerySet(ServingQuerySet):
+    pass
+
+
 
 class Service(models.Model):
     """What one organization offers in one category, where, in which languages, and how much room it has."""
@@ -309,6 +368,8 @@ class Service(models.Model):
     url = models.URLField(_("web page"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = ServiceQuerySet.as_manager()
+
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -380,6 +441,8 @@ class Phone(models.Model):
     languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="+")
     counties = models.ManyToManyField(County, verbose_name=_("counties"), blank=True, related_name="phones")
     is_statewide = models.BooleanField(_("serves the whole state"), default=False)
+    objects = PhoneQuerySet.as_manager()
+
     is_demo = models.BooleanField(_("demo data"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -79,8 +79,7 @@ def is_network_admin(user) -> bool:
 
 def hub_staff(organization_id, *, active_only: bool = True) -> QuerySet[User]:
     """The volunteers and coordinators of an organization: who may be given a case or a follow-up."""
-    staff = User.objects.filter(organization_id=organization_id, role__in=HUB_ROLES)
-    return staff.filter(is_active=True) if active_only else staff
+    return User.objects.hub_staff(organization_id, include_inactive=not active_only)
 
 
 def partner_staff(organization_id) -> QuerySet[User]:

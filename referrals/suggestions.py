@@ -9,7 +9,7 @@ organization answered its recent referrals, then name (so the order is determini
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,13 +44,10 @@ def suggestions_for(need: Need, *, limit: int | None = None) -> list[Suggestion]
             accepting_referrals=True,
             organization__is_partner=True,
         )
-        .filter(Q(is_statewide=True) | Q(counties=county))
+        .serving(county)
         .exclude(organization_id__in=already_tried)
         .select_related("organization")
         .annotate(
-            is_local=Exists(
-                Service.counties.through.objects.filter(service_id=OuterRef("pk"), county_id=county.pk)
-            ),
             speaks=Exists(
                 Service.languages.through.objects.filter(service_id=OuterRef("pk"), language_id=language.pk)
             ),

@@ -3,8 +3,8 @@ own organization's listing and services current. Who may do what is decided in d
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
-from django.db.models import Count, ExpressionWrapper
+from django.db import transaction
+from django.db.models import Count
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,8 +20,6 @@ from directory.filters import (
     ResourceFilter,
     ServiceFilter,
     TextAlertFilter,
-    listing_is_stale,
-    stale_listing_q,
 )
 from directory.forms import (
     AdminServiceForm,
@@ -40,12 +38,6 @@ def _confirm_listing(organization: Organization) -> None:
     """Saving a listing or one of its services confirms it is current: 'listing last confirmed'."""
     organization.assured_date = timezone.localdate()
     organization.save(update_fields=["assured_date"])
-
-
-def _annotate_stale(queryset):
-    return queryset.annotate(
-        is_stale=ExpressionWrapper(stale_listing_q(), output_field=models.BooleanField())
-    )
 
 
 # Overview
@@ -67,12 +59,12 @@ def index(request: HttpRequest) -> HttpResponse:
 def organization_list(request: HttpRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
     queryset = (
-        _annotate_stale(access.organizations_editable_by(request.user))
+        access.organizations_editable_by(request.user)
         .annotate(service_count=Count("services", distinct=True))
         .order_by("name")
     )
     filterset, page = filtered_page(request, OrganizationFilter, queryset)
-    stale_count = access.organizations_editable_by(request.user).filter(stale_listing_q()).count()
+    stale_count = access.organizations_editable_by(request.user).unconfirmed().count()
     return render(
         request,
         "directory/manage/organization_list.html",
@@ -100,7 +92,6 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "organization": organization,
         "is_admin": is_admin,
-        "is_stale": listing_is_stale(organization),
         "languages": organization.languages.all(),
         "services": organization.services.select_related("category")
         .annotate(county_count=Count("counties", distinct=True))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -40,16 +40,6 @@ def match_counties(query: str, counties: list[County]) -> list[County]:
     keyed = [(search_key(county.name), county) for county in counties]
     exact = [county for name, county in keyed if name == key]
     return exact or [county for name, county in keyed if key in name]
-
-
-def serving(queryset: QuerySet, county: County) -> QuerySet:
-    """Rows of a model with `counties` and `is_statewide` that serve the county, marked `is_local` when they list it.
-
-    An EXISTS subquery rather than a join, so a statewide row that also lists counties appears once.
-    """
-    model = queryset.model
-    link = model.counties.through.objects.filter(county=county, **{model._meta.model_name: OuterRef("pk")})
-    return queryset.annotate(is_local=Exists(link)).filter(Q(is_local=True) | Q(is_statewide=True))
 
 
 def cached_briefly(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -108,13 +98,14 @@ def county_help(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(county, permanent=True)
 
     phones = (
-        serving(Phone.objects.all(), county)
+        Phone.objects.serving(county)
         .select_related("organization")
         .prefetch_related("languages")
         .order_by("-is_local", "organization__name", "number")
     )
     services = (
-        serving(Service.objects.filter(status=ServiceStatus.ACTIVE), county)
+        Service.objects.filter(status=ServiceStatus.ACTIVE)
+        .serving(county)
         .select_related("category")
         .prefetch_related("languages")
         .order_by("-is_local", "category__position", "name")

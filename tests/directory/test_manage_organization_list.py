@@ -52,7 +52,10 @@ def test_it_flags_listings_not_confirmed_for_90_days(network_admin, stale_org, f
     make_org("alerta", "Alerta Migratoria NC", partner=True)
 
     response = client_for(network_admin).get(URL)
-    rows = {organization.name: organization.is_stale for organization in response.context["page"].object_list}
+    rows = {
+        organization.name: organization.is_unconfirmed
+        for organization in response.context["page"].object_list
+    }
     assert rows == {
         "Alerta Migratoria NC": True,
         "CIMA": False,
