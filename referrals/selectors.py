@@ -9,6 +9,17 @@ from referrals import policy
 from referrals.models import LIVE_ROUTING, Need, NeedStatus, Referral, ReferralStatus, Routing, RoutingStatus
 
 
+def case_list(filtered, user):
+    """The case list's rows, newest first, from the person's scoped and filtered cases.
+
+    Only a filter across needs or routings joins rows that can repeat a case; DISTINCT is added then and only then,
+    because it stops PostgreSQL from reading the first page straight off the (hub, created_at) index."""
+    query = filtered.query
+    if any(query.alias_refcount[alias] for alias in query.alias_map if alias != query.get_initial_alias()):
+        filtered = filtered.distinct()
+    return with_list_data(filtered, user).order_by("-created_at")
+
+
 def with_list_data(referrals, user):
     return referrals.select_related("county", "assigned_to").prefetch_related(policy.prefetch_needs_for(user))
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from directory.models import User
 from referrals import audit, policy, selectors, services
 from referrals.forms import (
     AssignForm,
@@ -18,7 +19,7 @@ from referrals.forms import (
     IntakeForm,
     NoteForm,
 )
-from referrals.models import AccessAction, FollowUp, Note, ReferralEvent
+from referrals.models import AccessAction, FollowUp, Note, Referral, ReferralEvent
 from referrals.policy import (
     active_consent,
     can_see_contact,
@@ -72,8 +73,13 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 @case_view
 def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    user = request.user
-    referral = get_referral_for_user(user, reference)
+    referral = get_referral_for_user(request.user, reference)
+    return render(request, "referrals/referral_detail.html", case_context(referral, user=request.user))
+
+
+def case_context(referral: Referral, *, user: User, log_view: bool = True) -> dict:
+    """Everything the case page shows this person. The htmx answers render parts of the same page from it, so a
+    fragment never shows more than the page would. `log_view=False` for a fragment that shows no contact or notes."""
     manages = policy.manages(user, referral)
     consent = active_consent(referral)
     show_contact = can_see_contact(user, referral, consent=consent)
@@ -81,6 +87,7 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
     routings = list(routings_visible_to(user, referral))
     needs = list(needs_visible_to(user, referral))
     for need in needs:
+        need.referral = referral  # the suggestions read its county and language: no query per need
         need.visible_routings = [r for r in routings if r.need_id == need.pk]
         need.live_routing = next((r for r in need.visible_routings if r.is_live), None)
         need.suggestions = (
@@ -96,7 +103,9 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
     notes = Note.objects.filter(referral=referral).select_related("author", "routing__organization")
     notes = list(policy.notes_visible_to(user, referral, notes, routings=routings, show_contact=show_contact))
-    if (show_contact and (referral.contact_name or referral.contact_phone or referral.notes)) or notes:
+    if log_view and (
+        (show_contact and (referral.contact_name or referral.contact_phone or referral.notes)) or notes
+    ):
         # Notes are free text about the family: reading them is logged like reading the contact details.
         audit.log_access(user=user, action=AccessAction.VIEW_CONTACT, reference=referral.reference)
     events = ReferralEvent.objects.filter(referral=referral).select_related(
@@ -123,7 +132,7 @@ def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
         context["follow_ups"] = referral.follow_ups.select_related("assigned_to")
         context["follow_up_form"] = FollowUpForm(hub=referral.hub, initial={"assigned_to": user})
         context["assign_form"] = AssignForm(hub=referral.hub, initial={"assignee": referral.assigned_to})
-    return render(request, "referrals/referral_detail.html", context)
+    return context
 
 
 @acting

@@ -4,10 +4,13 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from referrals import policy, services
 
@@ -31,6 +34,9 @@ def acting(view):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+        if request.htmx:
+            # A fragment cannot show the refusal next to what it concerns: reload the whole case page, message and all.
+            return HttpResponseClientRedirect(reverse("referrals:detail", kwargs={"reference": reference}))
         return redirect("referrals:detail", reference=reference)
 
     return require_POST(wrapper)
@@ -46,3 +52,14 @@ def int_or_404(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise Http404 from None
+
+
+def render_page(request: HttpRequest, template: str, context: dict, *, partial: str) -> HttpResponse:
+    """The whole page, or for htmx only the named partial of it that the request swaps in (filters, pagination):
+    one view serves both, so everything works without JavaScript. A back-button restore asks for the whole page."""
+    htmx = request.htmx
+    if htmx and not htmx.history_restore_request:
+        template = f"{template}#{partial}"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -13,7 +13,7 @@ from django.utils import timezone
 from referrals import audit, policy, selectors
 from referrals.filters import ReferralFilter
 from referrals.models import AccessAction, AccessLog, FollowUp, Need, Referral, ReferralStatus, Routing
-from referrals.views.common import PAGE_SIZE, case_view
+from referrals.views.common import PAGE_SIZE, case_view, render_page
 
 
 @case_view
@@ -46,9 +46,11 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     visible = Referral.objects.visible_to(request.user)
     filterset = ReferralFilter(request.GET, queryset=visible, request=request)
-    referrals = selectors.with_list_data(filterset.qs.distinct(), request.user).order_by("-created_at")
+    referrals = selectors.case_list(filterset.qs, request.user)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/referral_list.html", {"filter": filterset, "page": page})
+    return render_page(
+        request, "referrals/referral_list.html", {"filter": filterset, "page": page}, partial="rows"
+    )
 
 
 @case_view
@@ -56,7 +58,7 @@ def partner_queue(request: HttpRequest) -> HttpResponse:
     if not policy.may_use_queue(request.user):
         raise PermissionDenied
     page = Paginator(selectors.partner_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/queue.html", {"page": page, "now": timezone.now()})
+    return render_page(request, "referrals/queue.html", {"page": page}, partial="rows")
 
 
 @case_view
@@ -64,7 +66,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
     if not policy.may_see_escalations(request.user):
         raise PermissionDenied
     page = Paginator(selectors.escalations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/escalations.html", {"page": page})
+    return render_page(request, "referrals/escalations.html", {"page": page}, partial="rows")
 
 
 @case_view

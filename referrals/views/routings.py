@@ -3,15 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from directory.models import Service
 from referrals import policy, services
 from referrals.forms import CompleteForm, DeclineForm
-from referrals.models import Need, Routing
+from referrals.models import Need, Referral, Routing
 from referrals.policy import get_referral_for_user, get_routing_for_partner
 from referrals.suggestions import suggestions_for
+from referrals.views.cases import case_context
 from referrals.views.common import acting
 
 
@@ -25,8 +26,19 @@ def route_need(request: HttpRequest, reference: str, need_id: int) -> HttpRespon
         raise ValidationError(_("That organization cannot take this need. Choose one of the suggestions."))
     service = Service.objects.select_related("organization").get(pk=service_id)
     services.routing_create(user=request.user, need=need, service=service)
-    messages.success(request, _("Sent to %(organization)s.") % {"organization": service.organization.name})
-    return redirect(referral)
+    message = _("Sent to %(organization)s.") % {"organization": service.organization.name}
+    if request.htmx:
+        # Only this need's card changes: htmx swaps it in place, with the message in it.
+        context = case_context(referral, user=request.user, log_view=False)
+        card = next(n for n in context["needs"] if n.pk == need.pk)
+        return render(
+            request,
+            "referrals/referral_detail.html#need-card",
+            {**context, "need": card, "need_flash": message},
+        )
+    messages.success(request, message)
+    # Back to this need on the case page, not to its top.
+    return redirect(f"{referral.get_absolute_url()}#need-{need.pk}")
 
 
 @acting
@@ -82,7 +94,10 @@ def accept_routing(request: HttpRequest, reference: str, routing_id: int) -> Htt
     referral = get_referral_for_user(request.user, reference)
     routing = get_routing_for_partner(request.user, referral, routing_id)
     services.routing_accept(user=request.user, routing=routing)
-    messages.success(request, _("Accepted. The hub has been told."))
+    message = _("Accepted. The hub has been told.")
+    if request.htmx:
+        return _answer_fragment(request, referral, routing, message)
+    messages.success(request, message)
     return redirect(referral)
 
 
@@ -94,7 +109,10 @@ def decline_routing(request: HttpRequest, reference: str, routing_id: int) -> Ht
     if not form.is_valid():
         raise ValidationError(_("Choose a reason."))
     services.routing_decline(user=request.user, routing=routing, **form.cleaned_data)
-    messages.success(request, _("Declined. The hub will send the need elsewhere."))
+    message = _("Declined. The hub will send the need elsewhere.")
+    if request.htmx:
+        return _answer_fragment(request, referral, routing, message)
+    messages.success(request, message)
     return redirect("referrals:queue")
 
 
@@ -108,3 +126,18 @@ def complete_routing(request: HttpRequest, reference: str, routing_id: int) -> H
     services.routing_complete(user=request.user, routing=routing, outcome=form.cleaned_data["outcome"])
     messages.success(request, _("Marked as completed. Thank you."))
     return redirect("referrals:queue")
+
+
+def _answer_fragment(
+    request: HttpRequest, referral: Referral, routing: Routing, message: str
+) -> HttpResponse:
+    """For htmx: the partner's answer section with its message, and out of band the contact details and the need's
+    card, which change with the answer (accepting can show the family's contact details, declining hides them)."""
+    context = case_context(referral, user=request.user)
+    answered = next(r for r in context["own_routings"] if r.pk == routing.pk)
+    need = next(n for n in context["needs"] if n.pk == answered.need_id)
+    return render(
+        request,
+        "referrals/referral_detail.html#answer",
+        {**context, "routing": answered, "need": need, "answer_flash": message, "out_of_band": True},
+    )

@@ -1,0 +1,161 @@
+"""Query budgets: each page runs exactly the queries listed, with 1 row or with 30.
+
+Every budget names its queries, so a new one has to be argued for: raise a number only with a line saying what the
+new query is for. A page that grows a query per row (a missing select_related or prefetch) fails with 30 rows.
+
+Every signed-in page starts with the same three queries and ends with the same three:
+  session (the session row), user (the signed-in account), mfa (has the account an authenticator: RequireMFA)
+  ... the page's own queries ...
+  savepoint, session save (SESSION_SAVE_EVERY_REQUEST keeps the idle timeout sliding), release savepoint
+and the navigation context processor reads the account's organization ("nav org").
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from referrals import services
+from referrals.models import Referral
+from tests.conftest import client_for
+from tests.referrals.conftest import log_case
+
+pytestmark = pytest.mark.django_db
+
+SIGNED_IN = 3  # session, user, mfa
+SESSION_SAVE = 3  # savepoint, session save, release
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(params=[1, 30], ids=["1 row", "30 rows"])
+def rows(request) -> int:
+    return request.param
+
+
+@pytest.fixture
+def cases(rows, volunteer, partner, durham, spanish, legal_a, food_a) -> list[Referral]:
+    """`rows` cases, each with a legal need declined by the partner (an escalation) and a food need waiting for the
+    partner's answer, and an overdue follow-up for the volunteer."""
+    logged = []
+    for _ in range(rows):
+        case = log_case(volunteer, durham, spanish, ("legal", "basic-needs"))
+        legal = services.routing_create(
+            user=volunteer, need=case.needs.get(category__code="legal"), service=legal_a
+        )
+        services.routing_create(
+            user=volunteer, need=case.needs.get(category__code="basic-needs"), service=food_a
+        )
+        services.routing_decline(user=partner, routing=legal, reason="no_capacity")
+        services.follow_up_add(
+            user=volunteer,
+            referral=case,
+            due_date=timezone.localdate() - timedelta(days=1),
+            assigned_to=volunteer,
+        )
+        logged.append(case)
+    return logged
+
+
+@pytest.fixture
+def busy_case(rows, cases, volunteer, partner) -> Referral:
+    """The first case, with `rows` notes from the hub, `rows` from the partner and `rows` follow-ups (and as many
+    timeline events)."""
+    case = cases[0]
+    food = case.needs.get(category__code="basic-needs").routings.get()
+    for number in range(rows):
+        services.note_add(user=volunteer, referral=case, body=f"Called back, try again ({number})")
+        services.note_add(user=partner, referral=case, body=f"Left a message ({number})", routing=food)
+        services.follow_up_add(
+            user=volunteer,
+            referral=case,
+            due_date=timezone.localdate() + timedelta(days=number),
+            assigned_to=volunteer,
+        )
+    return case
+
+
+def get(client, url: str, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    return response
+
+
+def test_case_page_for_the_coordinator(django_assert_num_queries, busy_case, coordinator):
+    client = client_for(coordinator)
+    page = SIGNED_IN + 16 + SESSION_SAVE
+    # referral (with hub, county, language, logged by, assigned to), consent, consent's categories,
+    # routings (with organization, service, category), needs (with category), suggestions (one query for the one
+    # need without a live routing), notes (with author, routing's organization), access log insert (notes and
+    # contact were shown), same-phone references, same-phone count of cases the coordinator cannot open,
+    # nav org, consent's language, follow-ups (with assignee), follow-up form's assignee choices,
+    # assign form's assignee choices, timeline events (with actor's organization, routing's organization, category)
+    with django_assert_num_queries(page):
+        get(client, busy_case.get_absolute_url())
+
+
+def test_case_page_for_the_volunteer(django_assert_num_queries, busy_case, volunteer):
+    client = client_for(volunteer)
+    # As the coordinator's, without the count of same-phone cases they cannot open and without the assign form.
+    with django_assert_num_queries(SIGNED_IN + 14 + SESSION_SAVE):
+        get(client, busy_case.get_absolute_url())
+
+
+def test_case_page_for_the_partner(django_assert_num_queries, busy_case, partner):
+    client = client_for(partner)
+    # referral, consent, consent's categories, "is a live routing of ours covered by the consent" (contact
+    # details), our routings, our needs, notes we may read, access log insert, nav org, our timeline events
+    with django_assert_num_queries(SIGNED_IN + 10 + SESSION_SAVE):
+        get(client, busy_case.get_absolute_url())
+
+
+def test_case_list(django_assert_num_queries, cases, coordinator):
+    client = client_for(coordinator)
+    # count (paginator), nav org, filter choices: counties, categories, organizations sent to, assignees;
+    # the page of cases (with county, assignee), their needs (with category), the needs' routings
+    with django_assert_num_queries(SIGNED_IN + 9 + SESSION_SAVE):
+        page = get(client, "/referrals/?status=open&urgency=urgent")
+    assert len(page.context["page"].object_list) == min(len(cases), 25)
+
+
+def test_case_list_rows_for_htmx(django_assert_num_queries, cases, coordinator):
+    client = client_for(coordinator)
+    # count (paginator), nav org (the context processor runs for fragments too), the page of cases, their needs,
+    # the needs' routings: the filter form is not drawn, so none of its choice lists is read.
+    with django_assert_num_queries(SIGNED_IN + 5 + SESSION_SAVE):
+        response = get(client, "/referrals/?status=open", **HTMX)
+    assert b"<html" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("persona", "own_queries"),
+    [
+        # nav org, follow-ups due (with case, assignee), open cases (with county, assignee), their needs, the
+        # needs' routings
+        ("volunteer", 5),
+        # as the volunteer's, plus escalations (needs with case, county, language, category) and their routings
+        ("coordinator", 7),
+        # nav org, the queue's routings (with need, category, case, county, language)
+        ("partner", 2),
+    ],
+)
+def test_my_work(request, django_assert_num_queries, cases, persona, own_queries):
+    client = client_for(request.getfixturevalue(persona))
+    with django_assert_num_queries(SIGNED_IN + own_queries + SESSION_SAVE):
+        get(client, "/")
+
+
+def test_partner_queue(django_assert_num_queries, cases, partner):
+    client = client_for(partner)
+    # count (paginator), nav org, the page of routings (with need, category, case, county, language)
+    with django_assert_num_queries(SIGNED_IN + 3 + SESSION_SAVE):
+        page = get(client, "/referrals/queue/")
+    assert len(page.context["page"].object_list) == min(2 * len(cases), 25)
+
+
+def test_escalations(django_assert_num_queries, cases, coordinator):
+    client = client_for(coordinator)
+    # count (paginator), nav org, the page of needs (with case, county, language, category), their routings (with
+    # organization)
+    with django_assert_num_queries(SIGNED_IN + 4 + SESSION_SAVE):
+        page = get(client, "/referrals/escalations/")
+    assert len(page.context["page"].object_list) == min(len(cases), 25)
