@@ -75,3 +75,10 @@ def log_case(user, county, language, codes=("legal",), *, consent=True, **extra)
 def case(volunteer, durham, spanish, legal_a, legal_b, food_a):
     """A case logged by the volunteer with two needs (legal, food) and consent for both."""
     return log_case(volunteer, durham, spanish, ("legal", "basic-needs"))
+
+
+@pytest.fixture
+def routed_case(case, volunteer, legal_a):
+    """The case with its legal need sent to partner_org (pending): the partner sees it but does not run it."""
+    services.routing_create(user=volunteer, need=case.needs.get(category__code="legal"), service=legal_a)
+    return case
