@@ -150,7 +150,6 @@ class Organization(models.Model):
     is_partner = models.BooleanField(_("takes referrals (partner)"), default=False)
     assured_date = models.DateField(_("listing last confirmed"), null=True, blank=True)
     languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="+")
-    is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     objects = OrganizationQuerySet.as_manager()
@@ -366,7 +365,6 @@ class Service(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     url = models.URLField(_("web page"), blank=True)
-    is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     objects = ServiceQuerySet.as_manager()
 
@@ -443,7 +441,6 @@ class Phone(models.Model):
     is_statewide = models.BooleanField(_("serves the whole state"), default=False)
     objects = PhoneQuerySet.as_manager()
 
-    is_demo = models.BooleanField(_("demo data"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -497,7 +494,6 @@ class TextAlert(models.Model):
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
     description_es = models.CharField(_("description (Spanish)"), max_length=200, blank=True)
-    is_demo = models.BooleanField(_("demo data"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -548,7 +544,6 @@ class Resource(models.Model):
     description_es = models.TextField(_("description (Spanish)"), blank=True)
     url = models.URLField(_("link"), blank=True)
     languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="+")
-    is_demo = models.BooleanField(_("demo data"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

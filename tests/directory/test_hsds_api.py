@@ -435,7 +435,7 @@ def test_nothing_private_ever_leaves_through_the_api(client, demo):
     assert "info@elcentro.example" in everything  # the public email is public
     assert "intake-secret" not in everything
     assert "demo.example" not in everything  # accounts' emails
-    assert "is_demo" not in everything and "intake_email" not in everything
+    assert "intake_email" not in everything
     assert "password" not in everything
 
 

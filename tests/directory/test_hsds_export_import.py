@@ -152,7 +152,7 @@ def test_the_export_leaves_out_private_and_demo_fields(demo):
     Organization.objects.filter(slug="el-refugio").update(intake_email="intake-secret@refugio.example")
     text = hsds.export_json()
     assert "intake-secret" not in text and "intake_email" not in text
-    assert "is_demo" not in text and "demo.example" not in text and "password" not in text
+    assert "demo.example" not in text and "password" not in text
 
 
 def test_the_export_command_writes_the_document_to_a_file_or_standard_output(demo, tmp_path, capsys):
@@ -180,7 +180,7 @@ def test_export_then_import_into_an_empty_directory_gives_the_same_document(demo
     assert without_timestamps(after) == without_timestamps(before)
     refugio = Organization.objects.get(slug="el-refugio")
     assert refugio.description_es == "Apoyo a familias del condado de Lee."
-    assert refugio.intake_email == "" and not refugio.is_demo
+    assert refugio.intake_email == ""
 
 
 def test_importing_the_same_file_twice_changes_nothing(demo, tmp_path, capsys):
@@ -228,7 +228,7 @@ def test_an_import_updates_changed_rows_and_keeps_what_the_file_does_not_carry(d
     assert (service.name, service.capacity_available) == ("Interpretation and translation", 2)
     assert list(service.counties.values_list("name", flat=True)) == ["Durham"]
     org.refresh_from_db()
-    assert org.intake_email == "intake@elcentro.example" and org.is_demo
+    assert org.intake_email == "intake@elcentro.example"
 
 
 def test_a_record_from_another_hsds_source_gets_defaults_for_the_networks_fields(db):

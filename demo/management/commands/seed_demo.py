@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.data import demo_password, seed_demo
+from demo.data import DemoDirectoryError, demo_password, seed_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo organizations and one account per role (password from DEMO_PASSWORD). "
-        "Safe to run again. Refuses to run with DEBUG off unless --force is given."
+        "Load the demo directory (demo/fixtures/directory.json, through the HSDS importer), its resources and one "
+        "account per role (password from DEMO_PASSWORD). Safe to run again. Refuses to run with DEBUG off unless "
+        "--force is given."
     )
 
     def add_arguments(self, parser):
@@ -19,7 +20,14 @@ class Command(BaseCommand):
                 "Demo accounts have a known password: refusing to seed with DEBUG off (use --force)."
             )
         password = demo_password()
-        users = seed_demo(password=password)
+        try:
+            users = seed_demo(password=password)
+        except DemoDirectoryError as error:
+            raise CommandError(
+                f"The demo directory did not load, nothing was written:\n{error}\n"
+                "A database seeded by an older version holds the same organizations under other ids: "
+                "start from a fresh database."
+            ) from error
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ with:"))
         for user in users:
             self.stdout.write(f"  {user.email:<28} {user.get_role_display():<16} password: {password}")
