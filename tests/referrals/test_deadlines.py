@@ -91,3 +91,23 @@ def test_the_command_can_hand_the_work_to_the_tasks_framework(volunteer, durham,
     call_command("process_deadlines", "--enqueue")
     assert "Queued" in capsys.readouterr().out
     assert Routing.objects.get().status == "expired"
+
+
+def test_a_pending_referral_past_its_deadline_shows_no_contact_and_cannot_be_accepted(
+    case, volunteer, partner, legal_a
+):
+    """Overdue at once, before process_deadlines marks it expired: the partner's time to answer has passed."""
+    from tests.conftest import client_for
+
+    routing = services.routing_create(
+        user=volunteer,
+        need=case.needs.get(category__code="legal"),
+        service=legal_a,
+        now=timezone.now() - timedelta(hours=30),
+    )
+    client = client_for(partner)
+    assert "Rosa M." not in client.get(case.get_absolute_url()).content.decode()
+    response = client.post(f"/referrals/{case.reference}/routings/{routing.pk}/accept/", follow=True)
+    assert "The time to answer this referral has passed" in response.content.decode()
+    routing.refresh_from_db()
+    assert routing.status == "pending"

@@ -21,6 +21,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.test import Client
 from django.utils import timezone
 
 from directory.models import Role, Service, User
@@ -87,6 +88,8 @@ TABLE = {
     "search (same phone)":   (A,   A,   N,   N,          A,  N,              F,   F,   F,   F,   F,    F,        F,  F),
     "access log":            (F,   F,   F,   F,          A,  N,              F,   F,   F,   F,   F,    A,        F,  F),
     "export":                (F,   F,   F,   F,          A,  N,              F,   F,   F,   F,   F,    F,        F,  F),
+    "escalations page":      (F,   F,   F,   F,          A,  A,              F,   F,   F,   F,   F,    F,        F,  F),
+    "queue page":            (F,   F,   F,   F,          F,  F,              A,   A,   A,   A,   A,    F,        F,  F),
 }
 # fmt: on
 
@@ -263,6 +266,10 @@ def _policy_allows(action: str, user: User, case: Referral, world: World, column
         return True
     if action == "create":
         return policy.may_create_referral(user)
+    if action == "escalations page":
+        return policy.may_see_escalations(user)
+    if action == "queue page":
+        return policy.may_use_queue(user)
     if action == "search (same phone)":
         if not policy.may_search_cases(user):
             raise PermissionDenied
@@ -363,6 +370,11 @@ def through_http(action: str, user: User, case: Referral, world: World, column: 
         return _read(response, case.reference in response.content.decode())
     if action == "open":
         return _read(client.get(f"{url}/"), True)
+    if action in ("escalations page", "queue page"):
+        response = client.get(
+            "/referrals/escalations/" if action == "escalations page" else "/referrals/queue/"
+        )
+        return FORBIDDEN if response.status_code == 403 else _read(response, True)
     if action == "see contact":
         response = client.get(f"{url}/")
         body = response.content.decode()
@@ -510,3 +522,19 @@ def test_the_pages_follow_the_table(world, column):
     if column.relation == INACTIVE:
         expected = dict.fromkeys(expected, SIGN_IN)
     assert each_action(column, world, through_http) == expected
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world):
+    case = world.cases["own"]
+    for path in [f"/referrals/{case.reference}/", "/referrals/", "/referrals/new/", "/referrals/access-log/"]:
+        response = Client().get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), path
+
+
+def test_the_admin_sees_no_case_on_my_work_either(world):
+    """My work is not in the table (it is each role's own start page): the administrator's shows no case."""
+    page = client_for(world.people["ana"]).get("/").content.decode()
+    assert not [case.reference for case in world.cases.values() if case.reference in page]
+    # ...while the volunteer's, on the same cases, does.
+    page = client_for(world.people["vera"]).get("/").content.decode()
+    assert world.cases["own"].reference in page

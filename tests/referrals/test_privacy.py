@@ -3,8 +3,9 @@ from django.core import mail
 from django.db import connection
 
 from referrals import services
-from referrals.models import Note, Routing
-from tests.referrals.conftest import log_case
+from referrals.models import AccessLog, Consent, Note, Routing
+from tests.conftest import client_for
+from tests.referrals.conftest import category, log_case
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +105,6 @@ def test_no_model_has_a_field_the_privacy_rules_forbid():
 
 
 def test_a_second_case_for_the_same_phone_is_flagged(volunteer, coordinator, durham, spanish):
-    from tests.conftest import client_for
-
     first = log_case(volunteer, durham, spanish, contact_phone="+19195550143")
     second = log_case(coordinator, durham, spanish, contact_phone="+19195550143")
     page = client_for(coordinator).get(second.get_absolute_url()).content.decode()
@@ -115,3 +114,88 @@ def test_a_second_case_for_the_same_phone_is_flagged(volunteer, coordinator, dur
     page = client_for(volunteer).get(third.get_absolute_url()).content.decode()
     assert first.reference in page and second.reference not in page
     assert "cannot open" not in page
+
+
+# What a partner sees of a case, and what is written down when anyone reads the family's details.
+
+
+def test_viewing_contact_details_is_logged_without_the_values(routed_case, partner):
+    client_for(partner).get(routed_case.get_absolute_url())
+    row = AccessLog.objects.get(user=partner)
+    # Who, in which role and organization, did what to which case; the subject is only ever an account's email.
+    assert (row.role, row.organization, row.action, row.reference, row.subject) == (
+        "partner",
+        partner.organization,
+        "view_contact",
+        routed_case.reference,
+        "",
+    )
+
+
+def test_a_page_without_contact_details_or_notes_is_not_logged(volunteer, partner, durham, spanish, legal_a):
+    case = log_case(volunteer, durham, spanish, ("legal",), consent=False)
+    services.routing_create(user=volunteer, need=case.needs.get(), service=legal_a)
+    assert client_for(partner).get(case.get_absolute_url()).status_code == 200
+    assert not AccessLog.objects.filter(user=partner).exists()
+
+
+def test_a_partner_whose_routing_ended_keeps_the_outcome_but_not_the_contact(routed_case, partner):
+    routing = Routing.objects.get(organization=partner.organization)
+    services.routing_decline(user=partner, routing=routing, reason="no_capacity", note="")
+    response = client_for(partner).get(routed_case.get_absolute_url())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Rosa M." not in body and "919-555-0143" not in body
+    assert "Declined" in body and "Legal consultation" in body
+
+
+def test_without_consent_the_partner_sees_only_the_need(volunteer, partner, durham, spanish, legal_a):
+    case = log_case(volunteer, durham, spanish, ("legal",), consent=False)
+    services.routing_create(user=volunteer, need=case.needs.get(), service=legal_a)
+    body = client_for(partner).get(case.get_absolute_url()).content.decode()
+    assert "Rosa M." not in body and "919-555-0143" not in body
+    assert "Durham" in body and "Legal consultation" in body
+    assert "Contact the family through the hub" in body
+
+
+def test_consent_covers_only_the_needs_it_names(volunteer, partner, durham, spanish, legal_a, food_a):
+    case = log_case(volunteer, durham, spanish, ("legal", "basic-needs"))
+    Consent.objects.get(referral=case).categories.set([category("legal")])
+    services.routing_create(user=volunteer, need=case.needs.get(category__code="basic-needs"), service=food_a)
+    body = client_for(partner).get(case.get_absolute_url()).content.decode()
+    assert "Food, housing" in body and "Rosa M." not in body
+    # Once the need the consent names is sent to it as well, the partner may reach the family.
+    services.routing_create(user=volunteer, need=case.needs.get(category__code="legal"), service=legal_a)
+    assert "Rosa M." in client_for(partner).get(case.get_absolute_url()).content.decode()
+
+
+def test_a_partner_sees_only_the_needs_sent_to_it(case, volunteer, partner2, legal_b):
+    services.routing_create(user=volunteer, need=case.needs.get(category__code="legal"), service=legal_b)
+    client = client_for(partner2)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Legal consultation and representation" in page
+    assert "Food, housing, rent and utilities" not in page
+    rows = client.get("/referrals/").content.decode().split('<ul class="list-group')[1]
+    assert "Legal consultation" in rows and "Food, housing" not in rows
+    # Filtering by a need it was not sent does not reveal that the family has it.
+    food = client.get("/referrals/?category=" + str(category("basic-needs").pk))
+    assert case.reference not in food.content.decode()
+    legal = client.get("/referrals/?category=" + str(category("legal").pk))
+    assert case.reference in legal.content.decode()
+
+
+def test_a_partner_sees_the_hub_not_its_staff_in_the_timeline(routed_case, volunteer, partner):
+    page = client_for(partner).get(routed_case.get_absolute_url()).content.decode()
+    timeline = page[page.index('id="timeline-heading"') :]
+    assert volunteer.organization.name in timeline
+    assert volunteer.display_name not in timeline
+    # The hub's own staff do see who did what.
+    page = client_for(volunteer).get(routed_case.get_absolute_url()).content.decode()
+    assert volunteer.display_name in page[page.index('id="timeline-heading"') :]
+
+
+def test_signed_in_pages_are_never_stored_by_the_browser(routed_case, volunteer, network_admin):
+    """A shared or seized device keeps no copy of a case page, nor of the directory's management pages."""
+    assert "no-store" in client_for(volunteer).get(routed_case.get_absolute_url())["Cache-Control"]
+    for path in ["/manage/users/", "/manage/organizations/"]:
+        assert "no-store" in client_for(network_admin).get(path)["Cache-Control"], path
