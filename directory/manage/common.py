@@ -4,7 +4,9 @@ shows. The directory's pages and the account pages (accounts/) both use these.""
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 from django_filters import FilterSet
 
@@ -22,6 +24,25 @@ def filtered_page(request: HttpRequest, filterset_class: type[FilterSet], querys
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return filterset, page
+
+
+def render_record_list(
+    request: HttpRequest, filterset_class: type[FilterSet], queryset, context: dict
+) -> HttpResponse:
+    """A management list in the one list layout (record_list.html), its rows from record_rows.html#<section>.
+
+    Filters and page links fetch the results with htmx and swap them in place: an htmx request gets only the
+    results partial, any other request (no JavaScript, a reload, htmx restoring history it no longer holds)
+    the whole page.
+    """
+    filterset, page = filtered_page(request, filterset_class, queryset)
+    template = "directory/manage/record_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    context = {"filter": filterset, "page": page, **context}
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def save_form(form: ModelForm, **values) -> models.Model:

@@ -1,8 +1,20 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from directory.manage import views
 
 app_name = "manage"
+
+
+def record_paths(prefix: str, kind: views.RecordKind) -> list[URLPattern]:
+    """The list, add, edit and remove URLs of one kind of record, named after its `url_name`."""
+    name = kind.url_name.removeprefix("manage:")
+    return [
+        path(f"{prefix}/", views.record_list, {"kind": kind}, name=f"{name}_list"),
+        path(f"{prefix}/new/", views.record_create, {"kind": kind}, name=f"{name}_create"),
+        path(f"{prefix}/<uuid:pk>/edit/", views.record_edit, {"kind": kind}, name=f"{name}_edit"),
+        path(f"{prefix}/<uuid:pk>/delete/", views.record_delete, {"kind": kind}, name=f"{name}_delete"),
+    ]
+
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -15,16 +27,7 @@ urlpatterns = [
     path("services/", views.service_list, name="service_list"),
     path("services/new/", views.service_create, name="service_create"),
     path("services/<uuid:pk>/edit/", views.service_edit, name="service_edit"),
-    path("phones/", views.phone_list, name="phone_list"),
-    path("phones/new/", views.phone_create, name="phone_create"),
-    path("phones/<uuid:pk>/edit/", views.phone_edit, name="phone_edit"),
-    path("phones/<uuid:pk>/delete/", views.phone_delete, name="phone_delete"),
-    path("text-alerts/", views.text_alert_list, name="text_alert_list"),
-    path("text-alerts/new/", views.text_alert_create, name="text_alert_create"),
-    path("text-alerts/<uuid:pk>/edit/", views.text_alert_edit, name="text_alert_edit"),
-    path("text-alerts/<uuid:pk>/delete/", views.text_alert_delete, name="text_alert_delete"),
-    path("resources/", views.resource_list, name="resource_list"),
-    path("resources/new/", views.resource_create, name="resource_create"),
-    path("resources/<uuid:pk>/edit/", views.resource_edit, name="resource_edit"),
-    path("resources/<uuid:pk>/delete/", views.resource_delete, name="resource_delete"),
+    *record_paths("phones", views.PHONES),
+    *record_paths("text-alerts", views.TEXT_ALERTS),
+    *record_paths("resources", views.RESOURCES),
 ]

@@ -1,17 +1,23 @@
 """Directory management in the app: admins keep the whole directory and the accounts; partner staff keep their
 own organization's listing and services current. Who may do what is decided in directory/access.py."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_filters import FilterSet
 
 from directory import access
 from directory.filters import (
@@ -30,7 +36,7 @@ from directory.forms import (
     ServiceForm,
     TextAlertForm,
 )
-from directory.manage.common import GET_OR_POST, filtered_page, initial_organization, posted, save_form
+from directory.manage.common import GET_OR_POST, initial_organization, posted, render_record_list, save_form
 from directory.models import Organization, Phone, Service
 
 
@@ -63,13 +69,15 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         .annotate(service_count=Count("services", distinct=True))
         .order_by("name")
     )
-    filterset, page = filtered_page(request, OrganizationFilter, queryset)
-    stale_count = access.organizations_editable_by(request.user).unconfirmed().count()
-    return render(
-        request,
-        "directory/manage/organization_list.html",
-        {"filter": filterset, "page": page, "stale_count": stale_count},
-    )
+    context = {
+        "title": _("Organizations"),
+        "heading": _("Directory"),
+        "section": "organizations",
+        "add_url": reverse("manage:organization_create"),
+        "add_label": _("Add an organization"),
+        "stale_count": access.organizations_editable_by(request.user).unconfirmed().count(),
+    }
+    return render_record_list(request, OrganizationFilter, queryset, context)
 
 
 @GET_OR_POST
@@ -81,8 +89,12 @@ def organization_create(request: HttpRequest) -> HttpResponse:
             organization = save_form(form, assured_date=timezone.localdate())
         messages.success(request, _("Organization added."))
         return redirect(organization)
-    context = {"form": form, "cancel_url": reverse("manage:organization_list")}
-    return render(request, "directory/manage/organization_form.html", context)
+    context = {
+        "form": form,
+        "title": _("Add an organization"),
+        "cancel_url": reverse("manage:organization_list"),
+    }
+    return render(request, "directory/manage/record_form.html", context)
 
 
 @require_GET
@@ -108,7 +120,12 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organization = access.get_organization_for_user(request.user, slug)
     # Taken before the form copies the posted (maybe invalid) name and short name onto the instance.
-    context = {"organization_name": organization.name, "cancel_url": organization.get_absolute_url()}
+    context = {
+        "title": _("Edit listing"),
+        "subtitle": organization.name,
+        "note": _("Saving marks the listing as confirmed today."),
+        "cancel_url": organization.get_absolute_url(),
+    }
     form_class = OrganizationForm if access.is_directory_admin(request.user) else ListingForm
     form = form_class(posted(request), instance=organization)
     if form.is_valid():
@@ -116,7 +133,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
             organization = save_form(form, assured_date=timezone.localdate())
         messages.success(request, _("Listing saved and marked as current."))
         return redirect(organization)
-    return render(request, "directory/manage/organization_form.html", {**context, "form": form})
+    return render(request, "directory/manage/record_form.html", {**context, "form": form})
 
 
 @require_POST
@@ -140,8 +157,13 @@ def service_list(request: HttpRequest) -> HttpResponse:
         .annotate(county_count=Count("counties", distinct=True))
         .order_by(*Service._meta.ordering)
     )
-    filterset, page = filtered_page(request, ServiceFilter, queryset)
-    return render(request, "directory/manage/service_list.html", {"filter": filterset, "page": page})
+    context = {
+        "title": _("Services"),
+        "section": "services",
+        "add_url": reverse("manage:service_create"),
+        "add_label": _("Add a service"),
+    }
+    return render_record_list(request, ServiceFilter, queryset, context)
 
 
 def _service_form_class(user) -> type[ServiceForm]:
@@ -163,8 +185,8 @@ def service_create(request: HttpRequest, slug: str | None = None) -> HttpRespons
             _confirm_listing(service.organization)
         messages.success(request, _("Service added."))
         return redirect(service.organization)
-    context = {"form": form, "organization": service.organization if slug else None}
-    return render(request, "directory/manage/service_form.html", context)
+    organization = service.organization if slug else None
+    return _render_service_form(request, form, _("Add a service"), organization)
 
 
 @GET_OR_POST
@@ -177,143 +199,160 @@ def service_edit(request: HttpRequest, pk) -> HttpResponse:
             _confirm_listing(service.organization)
         messages.success(request, _("Service saved. The listing is marked as current."))
         return redirect(service.organization)
-    context = {"form": form, "service": service, "organization": service.organization}
-    return render(request, "directory/manage/service_form.html", context)
+    return _render_service_form(request, form, _("Edit service"), service.organization)
 
 
-# Hotlines and office lines, text alerts, resources: the admins' alone.
-
-
-def _edit_record(
-    request: HttpRequest, form: ModelForm, template: str, done: str, list_url: str
+def _render_service_form(
+    request: HttpRequest, form: ServiceForm, title: str, organization: Organization | None
 ) -> HttpResponse:
+    context = {
+        "form": form,
+        "title": title,
+        "subtitle": organization.name if organization else "",
+        "note": _("Saving marks the organization's listing as confirmed today."),
+        "cancel_url": organization.get_absolute_url() if organization else reverse("manage:service_list"),
+    }
+    return render(request, "directory/manage/record_form.html", context)
+
+
+# Hotlines and office lines, text alerts, resources: the admins' alone, and alike: one set of views serves all
+# three, told apart by a RecordKind (which form, which access functions, which words).
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """What the generic list, add, edit and remove views need to know about one kind of record."""
+
+    url_name: (
+        str  # "manage:phone" → manage:phone_list, manage:phone_create, manage:phone_edit, manage:phone_delete
+    )
+    section: str  # the tab, and the rows partial in record_rows.html
+    form_class: type[ModelForm]
+    filterset_class: type[FilterSet]
+    editable_by: Callable[..., QuerySet]  # from access.py
+    get_for_user: Callable[..., Model]  # from access.py: a 404 for a record the user may not see
+    list_queryset: Callable[[QuerySet], QuerySet]
+    title: str | Promise
+    add_title: str | Promise
+    edit_title: str | Promise
+    remove_label: str | Promise
+    remove_question: str | Promise
+    added: str | Promise
+    saved: str | Promise
+    removed: str | Promise
+
+
+PHONES = RecordKind(
+    url_name="manage:phone",
+    section="phones",
+    form_class=PhoneForm,
+    filterset_class=PhoneFilter,
+    editable_by=access.phones_editable_by,
+    get_for_user=access.get_phone_for_user,
+    list_queryset=lambda queryset: (
+        queryset.select_related("organization", "service")
+        .annotate(county_count=Count("counties", distinct=True))
+        .order_by(*Phone._meta.ordering)
+    ),
+    title=_lazy("Phone numbers"),
+    add_title=_lazy("Add a phone number"),
+    edit_title=_lazy("Edit phone number"),
+    remove_label=_lazy("Remove this phone number"),
+    remove_question=_lazy("Remove this phone number from the directory?"),
+    added=_lazy("Phone number added."),
+    saved=_lazy("Phone number saved."),
+    removed=_lazy("Phone number removed."),
+)
+TEXT_ALERTS = RecordKind(
+    url_name="manage:text_alert",
+    section="text_alerts",
+    form_class=TextAlertForm,
+    filterset_class=TextAlertFilter,
+    editable_by=access.text_alerts_editable_by,
+    get_for_user=access.get_text_alert_for_user,
+    list_queryset=lambda queryset: (
+        queryset.select_related("organization")
+        .annotate(county_count=Count("counties", distinct=True))
+        .order_by("organization__name", "keyword")
+    ),
+    title=_lazy("Text alerts"),
+    add_title=_lazy("Add a text alert"),
+    edit_title=_lazy("Edit text alert"),
+    remove_label=_lazy("Remove this text alert"),
+    remove_question=_lazy("Remove this text alert from the directory?"),
+    added=_lazy("Text alert added."),
+    saved=_lazy("Text alert saved."),
+    removed=_lazy("Text alert removed."),
+)
+RESOURCES = RecordKind(
+    url_name="manage:resource",
+    section="resources",
+    form_class=ResourceForm,
+    filterset_class=ResourceFilter,
+    editable_by=access.resources_editable_by,
+    get_for_user=access.get_resource_for_user,
+    list_queryset=lambda queryset: queryset.select_related("organization").prefetch_related("languages"),
+    title=_lazy("Resources"),
+    add_title=_lazy("Add a resource"),
+    edit_title=_lazy("Edit resource"),
+    remove_label=_lazy("Remove this resource"),
+    remove_question=_lazy("Remove this resource from the directory?"),
+    added=_lazy("Resource added."),
+    saved=_lazy("Resource saved."),
+    removed=_lazy("Resource removed."),
+)
+
+
+@require_GET
+def record_list(request: HttpRequest, kind: RecordKind) -> HttpResponse:
+    access.require_directory_admin(request.user)
+    queryset = kind.list_queryset(kind.editable_by(request.user))
+    context = {
+        "title": kind.title,
+        "section": kind.section,
+        "add_url": reverse(f"{kind.url_name}_create"),
+        "add_label": kind.add_title,
+    }
+    return render_record_list(request, kind.filterset_class, queryset, context)
+
+
+@GET_OR_POST
+def record_create(request: HttpRequest, kind: RecordKind) -> HttpResponse:
+    access.require_directory_admin(request.user)
+    form = kind.form_class(posted(request), initial=initial_organization(request), user=request.user)
+    return _edit_record(request, kind, form)
+
+
+@GET_OR_POST
+def record_edit(request: HttpRequest, pk, kind: RecordKind) -> HttpResponse:
+    record = kind.get_for_user(request.user, pk)
+    form = kind.form_class(posted(request), instance=record, user=request.user)
+    return _edit_record(request, kind, form)
+
+
+@require_POST
+def record_delete(request: HttpRequest, pk, kind: RecordKind) -> HttpResponse:
+    kind.get_for_user(request.user, pk).delete()
+    messages.success(request, kind.removed)
+    return redirect(f"{kind.url_name}_list")
+
+
+def _edit_record(request: HttpRequest, kind: RecordKind, form: ModelForm) -> HttpResponse:
+    is_new = form.instance._state.adding
     if form.is_valid():
         with transaction.atomic():
             record = save_form(form)
-        messages.success(request, done)
-        return redirect(record.organization if record.organization_id else list_url)
-    return render(
-        request, template, {"form": form, "record": form.instance, "is_new": form.instance._state.adding}
-    )
-
-
-@require_GET
-def phone_list(request: HttpRequest) -> HttpResponse:
-    access.require_directory_admin(request.user)
-    queryset = (
-        access.phones_editable_by(request.user)
-        .select_related("organization", "service")
-        .annotate(county_count=Count("counties", distinct=True))
-        .order_by(*Phone._meta.ordering)
-    )
-    filterset, page = filtered_page(request, PhoneFilter, queryset)
-    return render(request, "directory/manage/phone_list.html", {"filter": filterset, "page": page})
-
-
-@GET_OR_POST
-def phone_create(request: HttpRequest) -> HttpResponse:
-    access.require_directory_admin(request.user)
-    form = PhoneForm(posted(request), initial=initial_organization(request), user=request.user)
-    return _edit_record(
-        request, form, "directory/manage/phone_form.html", _("Phone number added."), "manage:phone_list"
-    )
-
-
-@GET_OR_POST
-def phone_edit(request: HttpRequest, pk) -> HttpResponse:
-    phone = access.get_phone_for_user(request.user, pk)
-    form = PhoneForm(posted(request), instance=phone, user=request.user)
-    return _edit_record(
-        request, form, "directory/manage/phone_form.html", _("Phone number saved."), "manage:phone_list"
-    )
-
-
-@require_POST
-def phone_delete(request: HttpRequest, pk) -> HttpResponse:
-    phone = access.get_phone_for_user(request.user, pk)
-    phone.delete()
-    messages.success(request, _("Phone number removed."))
-    return redirect("manage:phone_list")
-
-
-@require_GET
-def text_alert_list(request: HttpRequest) -> HttpResponse:
-    access.require_directory_admin(request.user)
-    queryset = (
-        access.text_alerts_editable_by(request.user)
-        .select_related("organization")
-        .annotate(county_count=Count("counties", distinct=True))
-        .order_by("organization__name", "keyword")
-    )
-    filterset, page = filtered_page(request, TextAlertFilter, queryset)
-    return render(request, "directory/manage/textalert_list.html", {"filter": filterset, "page": page})
-
-
-@GET_OR_POST
-def text_alert_create(request: HttpRequest) -> HttpResponse:
-    access.require_directory_admin(request.user)
-    form = TextAlertForm(posted(request), initial=initial_organization(request), user=request.user)
-    return _edit_record(
-        request,
-        form,
-        "directory/manage/textalert_form.html",
-        _("Text alert added."),
-        "manage:text_alert_list",
-    )
-
-
-@GET_OR_POST
-def text_alert_edit(request: HttpRequest, pk) -> HttpResponse:
-    text_alert = access.get_text_alert_for_user(request.user, pk)
-    form = TextAlertForm(posted(request), instance=text_alert, user=request.user)
-    return _edit_record(
-        request,
-        form,
-        "directory/manage/textalert_form.html",
-        _("Text alert saved."),
-        "manage:text_alert_list",
-    )
-
-
-@require_POST
-def text_alert_delete(request: HttpRequest, pk) -> HttpResponse:
-    access.get_text_alert_for_user(request.user, pk).delete()
-    messages.success(request, _("Text alert removed."))
-    return redirect("manage:text_alert_list")
-
-
-@require_GET
-def resource_list(request: HttpRequest) -> HttpResponse:
-    access.require_directory_admin(request.user)
-    queryset = (
-        access.resources_editable_by(request.user)
-        .select_related("organization")
-        .prefetch_related("languages")
-    )
-    filterset, page = filtered_page(request, ResourceFilter, queryset)
-    return render(request, "directory/manage/resource_list.html", {"filter": filterset, "page": page})
-
-
-@GET_OR_POST
-def resource_create(request: HttpRequest) -> HttpResponse:
-    access.require_directory_admin(request.user)
-    form = ResourceForm(posted(request), initial=initial_organization(request), user=request.user)
-    return _edit_record(
-        request, form, "directory/manage/resource_form.html", _("Resource added."), "manage:resource_list"
-    )
-
-
-@GET_OR_POST
-def resource_edit(request: HttpRequest, pk) -> HttpResponse:
-    resource = access.get_resource_for_user(request.user, pk)
-    form = ResourceForm(posted(request), instance=resource, user=request.user)
-    return _edit_record(
-        request, form, "directory/manage/resource_form.html", _("Resource saved."), "manage:resource_list"
-    )
-
-
-@require_POST
-def resource_delete(request: HttpRequest, pk) -> HttpResponse:
-    access.get_resource_for_user(request.user, pk).delete()
-    messages.success(request, _("Resource removed."))
-    return redirect("manage:resource_list")
+        messages.success(request, kind.added if is_new else kind.saved)
+        return redirect(record.organization if record.organization_id else f"{kind.url_name}_list")
+    context = {
+        "form": form,
+        "title": kind.add_title if is_new else kind.edit_title,
+        "cancel_url": reverse(f"{kind.url_name}_list"),
+    }
+    if not is_new:
+        context |= {
+            "delete_url": reverse(f"{kind.url_name}_delete", kwargs={"pk": form.instance.pk}),
+            "delete_label": kind.remove_label,
+            "delete_question": kind.remove_question,
+        }
+    return render(request, "directory/manage/record_form.html", context)
