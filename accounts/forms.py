@@ -2,6 +2,8 @@
 nobody drops their own admin role) are the services' (accounts/services.py); the view shows their errors here.
 Email and password stay the person's own once the account exists."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +23,9 @@ class InvitationForm(CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_editable_by(user)
-        self.fields["organization"].required = True
+        organization = cast(forms.ModelChoiceField, self.fields["organization"])
+        organization.queryset = organizations_editable_by(user)
+        organization.required = True
         self.build_helper()
 
     def clean_email(self) -> str:
@@ -41,6 +44,7 @@ class AccountForm(CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_editable_by(user)
-        self.fields["organization"].required = True
+        organization = cast(forms.ModelChoiceField, self.fields["organization"])
+        organization.queryset = organizations_editable_by(user)
+        organization.required = True
         self.build_helper()

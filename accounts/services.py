@@ -13,6 +13,7 @@ left without an administrator by accident). They raise ValidationError keyed by 
 
 from importlib import import_module
 from urllib.parse import quote
+from uuid import UUID
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -39,7 +40,7 @@ def _check_role(role: str, organization: Organization) -> None:
 
 
 def _record(
-    *, by: User, account: User, action: str, before: tuple[str, int | None, bool | None] = ("", None, None)
+    *, by: User, account: User, action: str, before: tuple[str, UUID | None, bool | None] = ("", None, None)
 ) -> AccountEvent:
     """The audit row: `before` is (role, organization id, active) as they were; after is read off the account."""
     old_role, old_organization_id, old_is_active = before
@@ -59,7 +60,7 @@ def _record(
     return event
 
 
-def _state(account: User) -> tuple[str, int | None, bool]:
+def _state(account: User) -> tuple[str, UUID | None, bool]:
     return (account.role, account.organization_id, account.is_active)
 
 

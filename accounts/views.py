@@ -18,12 +18,18 @@ from accounts.filters import UserFilter
 from accounts.forms import AccountForm, InvitationForm
 from directory import access
 from directory.manage.common import GET_OR_POST, filtered_page, initial_organization, posted
-from directory.models import Role
+from directory.models import Role, User
 
 HISTORY_LENGTH = 10
 
 
-def _is_admin(request: HttpRequest) -> bool:
+class AuthenticatedHttpRequest(HttpRequest):
+    """What these views receive: LoginRequiredMiddleware lets only signed-in people this far."""
+
+    user: User
+
+
+def _is_admin(request: AuthenticatedHttpRequest) -> bool:
     """Admins confirm their password before changing accounts; everyone else is refused further in."""
     return request.user.role == Role.ADMIN
 
@@ -32,7 +38,7 @@ admin_reauthenticated = reauthentication_required(enabled=_is_admin)
 
 
 @require_GET
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
     queryset = access.accounts_manageable_by(request.user).select_related("organization")
     filterset, page = filtered_page(request, UserFilter, queryset)
@@ -41,7 +47,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @GET_OR_POST
 @admin_reauthenticated
-def user_invite(request: HttpRequest) -> HttpResponse:
+def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
     form = InvitationForm(posted(request), initial=initial_organization(request), user=request.user)
     if form.is_valid():
@@ -57,7 +63,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 
 @GET_OR_POST
 @admin_reauthenticated
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = access.get_account_for_user(request.user, pk)
     form = AccountForm(posted(request), instance=account, user=request.user)
     if form.is_valid():
@@ -77,7 +83,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_reauthenticated
-def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = access.get_account_for_user(request.user, pk)
     try:
         services.account_deactivate(by=request.user, account=account)
@@ -90,7 +96,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_reauthenticated
-def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = access.get_account_for_user(request.user, pk)
     services.account_reactivate(by=request.user, account=account)
     messages.success(request, _("%(email)s can sign in again.") % {"email": account.email})
@@ -99,7 +105,7 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_reauthenticated
-def user_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+def user_resend_invitation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = access.get_account_for_user(request.user, pk)
     if account.has_usable_password() or not account.is_active:
         messages.error(request, _("Only active accounts without a password yet can be sent an invitation."))

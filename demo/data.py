@@ -11,6 +11,7 @@ is now the thing to edit. Its ids are what make seeding idempotent: the importer
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
@@ -110,9 +111,9 @@ def _languages(codes: list[str]) -> list[Language]:
 
 def _put[M: Model](model: type[M], lookup: dict, values: dict) -> M:
     """update_or_create that writes only when a value differs, so seeding again leaves even timestamps alone."""
-    row = model.objects.filter(**lookup).first()
+    row = model._default_manager.filter(**lookup).first()
     if row is None:
-        return model.objects.create(**lookup, **values)
+        return model._default_manager.create(**lookup, **values)
     changed = [name for name, value in values.items() if getattr(row, name) != value]
     for name in changed:
         setattr(row, name, values[name])
@@ -121,7 +122,7 @@ def _put[M: Model](model: type[M], lookup: dict, values: dict) -> M:
     return row
 
 
-def _replaced(value: object, old: str, new: str) -> object:
+def _replaced(value: Any, old: str, new: str) -> Any:
     if isinstance(value, dict):
         return {key: _replaced(item, old, new) for key, item in value.items()}
     if isinstance(value, list):

@@ -153,3 +153,19 @@ def test_the_page_shows_the_accounts_history_newest_first(network_admin, volunte
     promoted = history.index("Role: Volunteer → Coordinator")
     assert deactivated < moved < promoted
     assert "Role: Coordinator → Coordinator" not in history  # only what changed is shown
+
+
+def test_the_page_reads_the_history_in_one_query_however_long_it_is(
+    network_admin, volunteer, hub, other_hub, django_assert_num_queries
+):
+    client = client_for(network_admin, reauthenticated=True)
+    client.get(url(volunteer))  # A session's first request does one-off work; count from the second.
+    for organization in [other_hub, hub] * 6:
+        client.post(url(volunteer), data(volunteer, organization=organization.pk))
+    # The session; the admin; allauth: does the admin have a second factor, their verified email addresses, and
+    # which re-authentication methods they have (recovery codes, TOTP, passkeys); the account with its
+    # organization; the admin's organization (top bar); the organization choices; the history (newest ten, with
+    # who and which organizations); saving the session (savepoint, update, release).
+    with django_assert_num_queries(14):
+        response = client.get(url(volunteer))
+    assert len(response.context["history"]) == 10
