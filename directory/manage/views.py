@@ -3,23 +3,26 @@ own organization's listing and services current. Who may do what is decided in d
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_filters import FilterSet
 
 from directory import access
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from directory.filters import (
     OrganizationFilter,
     PhoneFilter,
@@ -227,19 +230,19 @@ class RecordKind:
         str  # "manage:phone" → manage:phone_list, manage:phone_create, manage:phone_edit, manage:phone_delete
     )
     section: str  # the tab, and the rows partial in record_rows.html
-    form_class: type[ModelForm]
+    form_class: Callable[..., ModelForm]  # a form that takes the user, for its choice lists
     filterset_class: type[FilterSet]
     editable_by: Callable[..., QuerySet]  # from access.py
-    get_for_user: Callable[..., Model]  # from access.py: a 404 for a record the user may not see
+    get_for_user: Callable[..., Any]  # from access.py: a 404 for a record the user may not see
     list_queryset: Callable[[QuerySet], QuerySet]
-    title: str | Promise
-    add_title: str | Promise
-    edit_title: str | Promise
-    remove_label: str | Promise
-    remove_question: str | Promise
-    added: str | Promise
-    saved: str | Promise
-    removed: str | Promise
+    title: StrOrPromise
+    add_title: StrOrPromise
+    edit_title: StrOrPromise
+    remove_label: StrOrPromise
+    remove_question: StrOrPromise
+    added: StrOrPromise
+    saved: StrOrPromise
+    removed: StrOrPromise
 
 
 PHONES = RecordKind(
