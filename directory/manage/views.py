@@ -235,14 +235,14 @@ class RecordKind:
     editable_by: Callable[..., QuerySet]  # from access.py
     get_for_user: Callable[..., Any]  # from access.py: a 404 for a record the user may not see
     list_queryset: Callable[[QuerySet], QuerySet]
-    title: StrOrPromise
-    add_title: StrOrPromise
-    edit_title: StrOrPromise
-    remove_label: StrOrPromise
-    remove_question: StrOrPromise
-    added: StrOrPromise
-    saved: StrOrPromise
-    removed: StrOrPromise
+    title: "StrOrPromise"
+    add_title: "StrOrPromise"
+    edit_title: "StrOrPromise"
+    remove_label: "StrOrPromise"
+    remove_question: "StrOrPromise"
+    added: "StrOrPromise"
+    saved: "StrOrPromise"
+    removed: "StrOrPromise"
 
 
 PHONES = RecordKind(
