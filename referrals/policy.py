@@ -45,11 +45,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from directory.models import Role, User
+from directory.models import HUB_ROLES, Role, User
 from referrals.models import Consent, Need, Note, Referral, ReferralEvent, Routing, RoutingStatus
-
-HUB_ROLES = (Role.VOLUNTEER, Role.COORDINATOR)
-
 
 # Who someone is, as far as cases go.
 
