@@ -538,3 +538,30 @@ def test_the_admin_sees_no_case_on_my_work_either(world):
     # ...while the volunteer's, on the same cases, does.
     page = client_for(world.people["vera"]).get("/").content.decode()
     assert world.cases["own"].reference in page
+
+
+CASE_PAGES = {
+    "new": "/referrals/new/",
+    "cases": "/referrals/",
+    "queue": "/referrals/queue/",
+    "escalations": "/referrals/escalations/",
+    "access log": "/referrals/access-log/",
+}
+
+
+@pytest.mark.parametrize(
+    ("persona", "pages"),
+    [
+        ("vera", {"new", "cases"}),
+        ("carmen", {"new", "cases", "escalations", "access log"}),
+        ("pablo", {"cases", "queue"}),
+        ("ana", {"access log"}),
+        ("nobody", set()),
+    ],
+)
+def test_the_top_bar_offers_exactly_the_case_pages_that_open(world, persona, pages):
+    client = client_for(world.people[persona])
+    offered = {url for url, _ in client.get("/").context["nav_items"]}
+    assert {name for name, path in CASE_PAGES.items() if path in offered} == pages
+    for name, path in CASE_PAGES.items():
+        assert client.get(path).status_code == (200 if name in pages else 403), path
