@@ -152,3 +152,11 @@ def test_no_invitation_is_sent_to_someone_who_already_has_a_password(admin, part
 def test_only_admins_send_invitations(partner, partner2):
     assert client_for(partner).post(url(partner2, "invitation")).status_code == 404
     assert mail.outbox == []
+
+
+def test_sending_an_invitation_again_needs_a_post(admin, partner_org):
+    invited = make_user("rosa@example.org", partner_org, Role.PARTNER)
+    invited.set_unusable_password()
+    invited.save(update_fields=["password"])
+    assert admin.get(url(invited, "invitation")).status_code == 405
+    assert mail.outbox == []
