@@ -14,25 +14,30 @@ the role table in DESIGN.md:
 - An **administrator** manages the directory, users and invitations and sees de-identified figures: **no case
   details** (separation of duties).
 
-| action                                        | volunteer | coordinator | partner                          | admin |
-|-----------------------------------------------|-----------|-------------|----------------------------------|-------|
-| create a referral (intake)                    | Y         | Y           | N                                | N     |
-| list / open a referral (no contact details)   | own       | hub         | routed                           | N     |
-| see contact details (name, phone, notes)      | own       | hub         | routed + live + consent covers it | N    |
-| route a need, withdraw a routing              | own       | hub         | N                                | N     |
-| re-route after decline / expiry (escalations) | N         | hub         | N                                | N     |
-| accept / decline / complete a routing         | N         | N           | routed + live                    | N     |
-| add a note or follow-up                       | own       | hub         | routed + live (a note)           | N     |
-| close a referral, purge on request            | N         | hub         | N                                | N     |
-| search cases (reference, phone, alias)        | own       | hub         | N                                | N     |
-| see the access log                            | N         | hub         | N                                | all   |
-| export CSV                                    | N         | hub, no contact fields | N                     | N     |
+| action                                        | volunteer | coordinator            | partner                     | admin |
+|-----------------------------------------------|-----------|------------------------|-----------------------------|-------|
+| create a referral (intake)                    | Y         | Y                      | N                           | N     |
+| list / open a referral (no contact details)   | own       | hub                    | routed                      | N     |
+| see contact details (name, phone, notes)      | own       | hub                    | routed + live + consent     | N     |
+| route a need, withdraw a routing              | own       | hub                    | N                           | N     |
+| re-route after decline / expiry (escalations) | N         | hub                    | N                           | N     |
+| accept / decline / complete a routing         | N         | N                      | routed + live               | N     |
+| add a note or follow-up                       | own       | hub                    | routed + live (a note)      | N     |
+| close a referral, purge on request            | N         | hub                    | N                           | N     |
+| search cases (reference, phone, alias)        | own       | hub                    | N                           | N     |
+| export CSV                                    | N         | hub, no contact fields | N                           | N (1) |
+| read the access log (2)                       | N         | hub                    | N                           | all   |
 
-Everything not in this table is denied. An account that is inactive or belongs to no organization may do nothing
-here. A partner whose routing ends (declined, withdrawn, expired, completed) keeps seeing the routing's category,
-dates and outcome, but no contact details and no notes written after it ended. A partner sees only the needs sent
-to its organization, its own routings and their timeline, and the hub rather than the hub's staff. The follow-up
-schedule is the hub's: a partner's follow-up is a note on its routing.
+(1) DESIGN.md gives admins "network figures only": the reports, not this export of cases.
+(2) Not a row of DESIGN.md's table: who read whose details is the hub's to check, and the admins' (who see names
+of people and references, never case data).
+
+Everything not in this table is denied. An inactive account may do nothing here, nor may one without an
+organization (an administrator's superuser account, which may have none, still reads the access log). A partner
+whose routing ends (declined, withdrawn, expired, completed) keeps seeing the routing's category, dates and outcome,
+but no contact details and no notes written after it ended. A partner sees only the needs sent to its organization,
+its own routings and their timeline, and the hub rather than the hub's staff. The follow-up schedule is the hub's:
+a partner's follow-up is a note on its routing.
 
 **A record you may not see is a 404; a record you may see but not change is a 403.** A page for a whole section
 (the case list, the queue, escalations, the access log, the export, intake) answers 403 to a role that has no use
