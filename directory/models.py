@@ -152,8 +152,8 @@ class Organization(models.Model):
     languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    objects = OrganizationQuerySet.as_manager()
 
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -165,11 +165,11 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("manage:organization_detail", kwargs={"slug": self.slug})
+
     @property
     def is_unconfirmed(self) -> bool:
         """The same rule as `Organization.objects.unconfirmed()`, for one organization already loaded."""
         return self.assured_date is None or self.assured_date < unconfirmed_before()
-
 
     @property
     def localized_description(self) -> str:
@@ -301,6 +301,7 @@ class ServiceStatus(models.TextChoices):
     INACTIVE = "inactive", pgettext_lazy("service status", "Inactive")
     TEMPORARILY_CLOSED = "temporarily closed", pgettext_lazy("service status", "Temporarily closed")
 
+
 class ServingQuerySet(models.QuerySet):
     """For models with `counties` and `is_statewide` (services and phones)."""
 
@@ -323,7 +324,6 @@ class ServiceQuerySet(ServingQuerySet):
 
 class PhoneQuerySet(ServingQuerySet):
     pass
-
 
 
 class Service(models.Model):
@@ -366,9 +366,9 @@ class Service(models.Model):
     email = models.EmailField(_("email"), blank=True)
     url = models.URLField(_("web page"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    objects = ServiceQuerySet.as_manager()
-
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "category__position", "name"]
@@ -439,9 +439,9 @@ class Phone(models.Model):
     languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="+")
     counties = models.ManyToManyField(County, verbose_name=_("counties"), blank=True, related_name="phones")
     is_statewide = models.BooleanField(_("serves the whole state"), default=False)
-    objects = PhoneQuerySet.as_manager()
-
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PhoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "type", "number"]
