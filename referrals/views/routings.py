@@ -109,10 +109,7 @@ def decline_routing(request: HttpRequest, reference: str, routing_id: int) -> Ht
     if not form.is_valid():
         raise ValidationError(_("Choose a reason."))
     services.routing_decline(user=request.user, routing=routing, **form.cleaned_data)
-    message = _("Declined. The hub will send the need elsewhere.")
-    if request.htmx:
-        return _answer_fragment(request, referral, routing, message)
-    messages.success(request, message)
+    messages.success(request, _("Declined. The hub will send the need elsewhere."))
     return redirect("referrals:queue")
 
 
@@ -132,7 +129,7 @@ def _answer_fragment(
     request: HttpRequest, referral: Referral, routing: Routing, message: str
 ) -> HttpResponse:
     """For htmx: the partner's answer section with its message, and out of band the contact details and the need's
-    card, which change with the answer (accepting can show the family's contact details, declining hides them)."""
+    card, which change with the answer (accepting can open the family's contact details to the partner)."""
     context = case_context(referral, user=request.user)
     answered = next(r for r in context["own_routings"] if r.pk == routing.pk)
     need = next(n for n in context["needs"] if n.pk == answered.need_id)

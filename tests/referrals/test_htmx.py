@@ -147,18 +147,6 @@ def test_accepting_with_htmx_returns_the_answer_section_and_the_contact_details(
     assert Routing.objects.get(pk=pending.pk).status == RoutingStatus.ACCEPTED
 
 
-def test_declining_with_htmx_says_so_and_hides_the_contact_details(case, pending, partner):
-    response = client_for(partner).post(
-        f"/referrals/{case.reference}/routings/{pending.pk}/decline/", {"reason": "no_capacity"}, **HTMX
-    )
-    body = response.content.decode()
-    assert "<html" not in body and "Declined. The hub will send the need elsewhere." in body
-    # The contact card is swapped out of band too: now without the family's name.
-    contact = re.search(r'<section[^>]*id="contact"[^>]*>', body).group(0)
-    assert 'hx-swap-oob="true"' in contact and "Rosa M." not in body
-    assert Routing.objects.get(pk=pending.pk).status == RoutingStatus.DECLINED
-
-
 def test_answering_without_javascript_still_redirects(case, pending, partner, volunteer, food_a):
     client = client_for(partner)
     response = client.post(f"/referrals/{case.reference}/routings/{pending.pk}/accept/")
