@@ -10,12 +10,15 @@ from directory.models import (
     County,
     Language,
     Organization,
+    OrganizationQuerySet,
     Phone,
+    PhoneQuerySet,
     PhoneType,
     Resource,
     ResourceKind,
     Service,
     ServiceCategory,
+    ServiceQuerySet,
     ServiceStatus,
     TextAlert,
 )
@@ -50,7 +53,9 @@ class OrganizationFilter(django_filters.FilterSet):
     def filter_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(is_hub=True) if value == "hub" else queryset.filter(is_partner=True)
 
-    def filter_stale(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+    def filter_stale(
+        self, queryset: OrganizationQuerySet, name: str, value: bool | None
+    ) -> OrganizationQuerySet:
         return queryset.unconfirmed() if value else queryset
 
 
@@ -78,7 +83,7 @@ class ServiceFilter(django_filters.FilterSet):
         model = Service
         fields: list[str] = []
 
-    def filter_county(self, queryset: QuerySet, name: str, value: County | None) -> QuerySet:
+    def filter_county(self, queryset: ServiceQuerySet, name: str, value: County | None) -> QuerySet[Service]:
         return queryset.serving(value) if value else queryset
 
 
@@ -95,7 +100,7 @@ class PhoneFilter(django_filters.FilterSet):
         model = Phone
         fields: list[str] = []
 
-    def filter_county(self, queryset: QuerySet, name: str, value: County | None) -> QuerySet:
+    def filter_county(self, queryset: PhoneQuerySet, name: str, value: County | None) -> QuerySet[Phone]:
         return queryset.serving(value) if value else queryset
 
 

@@ -1,5 +1,7 @@
 """Forms for managing the directory. Each role gets its own field list; choice lists come from access.py."""
 
+from typing import Any
+
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
@@ -15,9 +17,20 @@ from directory.models import Organization, Phone, Resource, Role, Service, TextA
 RESERVED_SLUGS = {"new"}
 
 
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The field a ModelForm made from a foreign key, whose choices a role narrows. `form.fields` is typed as
+    plain fields; this says (and checks) which kind it is."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a ModelChoiceField")
+    return field
+
+
 class CrispyFormMixin:
     """Renders with crispy-bootstrap5 inside the template's own <form>. Checkbox lists flow in rows and text
     boxes start small, so a form with 100 counties stays usable on a phone."""
+
+    fields: dict[str, forms.Field]  # from the form it is mixed into
 
     def build_helper(self) -> None:
         for field in self.fields.values():
@@ -102,8 +115,9 @@ class OrganizationForm(CrispyFormMixin, forms.ModelForm):
             raise ValidationError(_("This short name is reserved. Choose another one."))
         return slug
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is None:
             return cleaned
         # Un-flagging would leave staff in a role their organization no longer has.
@@ -158,8 +172,9 @@ class ServiceForm(CrispyFormMixin, forms.ModelForm):
         self.user = user
         self.build_helper()
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("is_statewide") and not cleaned.get("counties") and "counties" not in self.errors:
             self.add_error("counties", _("Choose the counties served, or mark the service as statewide."))
         available, maximum = cleaned.get("capacity_available"), cleaned.get("capacity_maximum")
@@ -182,7 +197,7 @@ class AdminServiceForm(ServiceForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["organization"].queryset = organizations_editable_by(user)
+        model_choice_field(self, "organization").queryset = organizations_editable_by(user)
 
 
 class PhoneForm(CrispyFormMixin, forms.ModelForm):
@@ -210,15 +225,18 @@ class PhoneForm(CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_editable_by(user)
-        self.fields["service"].queryset = services_editable_by(user).select_related("organization")
+        model_choice_field(self, "organization").queryset = organizations_editable_by(user)
+        model_choice_field(self, "service").queryset = services_editable_by(user).select_related(
+            "organization"
+        )
         self.build_helper()
 
     def clean_number(self) -> str:
         return normalize_phone(self.cleaned_data["number"])
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         service, organization = cleaned.get("service"), cleaned.get("organization")
         if service and organization and service.organization_id != organization.pk:
             self.add_error("service", _("This service belongs to another organization."))
@@ -237,7 +255,7 @@ class TextAlertForm(CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_editable_by(user)
+        model_choice_field(self, "organization").queryset = organizations_editable_by(user)
         self.build_helper()
 
     def clean_short_code(self) -> str:
@@ -264,5 +282,5 @@ class ResourceForm(CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_editable_by(user)
+        model_choice_field(self, "organization").queryset = organizations_editable_by(user)
         self.build_helper()

@@ -2,6 +2,7 @@ import re
 import unicodedata
 import uuid
 from datetime import date, timedelta
+from typing import ClassVar, Self, TypedDict, overload
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import WithAnnotations
 
 from core.bilingual import localized
 
@@ -127,8 +129,8 @@ def unconfirmed_before() -> date:
     return timezone.localdate() - timedelta(days=UNCONFIRMED_AFTER_DAYS)
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def unconfirmed(self) -> "OrganizationQuerySet":
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def unconfirmed(self) -> Self:
         """Listings not confirmed in UNCONFIRMED_AFTER_DAYS days, or never: the ones to chase."""
         return self.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=unconfirmed_before()))
 
@@ -187,8 +189,8 @@ class Role(models.TextChoices):
 HUB_ROLES = (Role.VOLUNTEER, Role.COORDINATOR)
 
 
-class UserQuerySet(models.QuerySet):
-    def hub_staff(self, organization, *, include_inactive: bool = False) -> "UserQuerySet":
+class UserQuerySet(models.QuerySet["User"]):
+    def hub_staff(self, organization: "Organization | uuid.UUID", *, include_inactive: bool = False) -> Self:
         """The active volunteers and coordinators of an organization (or its pk): who may be given its cases and
         follow-ups, and who hears about them. Deactivated ones too when asked, for filtering old work."""
         staff = self.filter(organization=organization, role__in=HUB_ROLES)
@@ -243,7 +245,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]
@@ -287,8 +289,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def does_intake(self) -> bool:
         """Volunteers and coordinators of a hub organization log families' needs."""
-        return self.role in (Role.VOLUNTEER, Role.COORDINATOR) and bool(
-            self.organization_id and self.organization.is_hub
+        return (
+            self.role in (Role.VOLUNTEER, Role.COORDINATOR)
+            and self.organization is not None
+            and self.organization.is_hub
         )
 
     def get_absolute_url(self) -> str:
@@ -302,27 +306,44 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", pgettext_lazy("service status", "Temporarily closed")
 
 
-class ServingQuerySet(models.QuerySet):
+class IsLocal(TypedDict):
+    """What `ServingQuerySet.serving` adds to each row."""
+
+    is_local: bool
+
+
+class ServingQuerySet[M: "Service | Phone"](models.QuerySet[M]):
     """For models with `counties` and `is_statewide` (services and phones)."""
 
-    def serving(self, county: County) -> "ServingQuerySet":
+    # One overload per model: django-stubs drops annotations declared on a type variable, and callers order and
+    # filter by `is_local`.
+    @overload
+    def serving(
+        self: "ServingQuerySet[Service]", county: County
+    ) -> "models.QuerySet[WithAnnotations[Service, IsLocal]]": ...
+    @overload
+    def serving(
+        self: "ServingQuerySet[Phone]", county: County
+    ) -> "models.QuerySet[WithAnnotations[Phone, IsLocal]]": ...
+    def serving(self, county):
         """Rows that serve the county: they list it, or serve the whole state. Each is marked `is_local` when it
         lists the county, so local help can come first.
 
         An EXISTS subquery rather than a join, so a statewide row that also lists counties appears once.
         """
         model = self.model
-        listed = model.counties.through.objects.filter(
-            county=county, **{model._meta.model_name: OuterRef("pk")}
+        # The auto-created through table names its key to the model after the model, in lower case.
+        listed = model.counties.through._default_manager.filter(
+            county=county, **{model.__name__.lower(): OuterRef("pk")}
         )
         return self.annotate(is_local=Exists(listed)).filter(Q(is_local=True) | Q(is_statewide=True))
 
 
-class ServiceQuerySet(ServingQuerySet):
+class ServiceQuerySet(ServingQuerySet["Service"]):
     pass
 
 
-class PhoneQuerySet(ServingQuerySet):
+class PhoneQuerySet(ServingQuerySet["Phone"]):
     pass
 
 

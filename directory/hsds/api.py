@@ -7,10 +7,11 @@ accounts, referrals or an organization's intake email. Errors are JSON too, and 
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, time
 from functools import wraps
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -121,7 +122,9 @@ def datetime_param(request: HttpRequest, name: str) -> datetime | None:
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
-def page_of(request: HttpRequest, items: QuerySet | list, record: Callable[[object], dict]) -> dict:
+def page_of[T](
+    request: HttpRequest, items: QuerySet[Any, T] | Sequence[T], record: Callable[[T], dict]
+) -> dict:
     """HSDS's page envelope around one page of records; `page` and `per_page` choose it (at most 200 a page)."""
     per_page = min(positive_int_param(request, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
     number = positive_int_param(request, "page", 1)

@@ -71,9 +71,9 @@ def plan_csv(text: str, problems: list[Problem]) -> list[_Plan]:
     reference = _Reference()
     organizations = list(Organization.objects.all())
     org_keys = {}
-    for org in organizations:
-        for key in (str(org.id), org.slug, org.name.casefold()):
-            org_keys[key] = org
+    for organization in organizations:
+        for key in (str(organization.id), organization.slug, organization.name.casefold()):
+            org_keys[key] = organization
     plans = []
     # Row numbers as a spreadsheet shows them: the header is row 1.
     for number, row in enumerate(reader, start=2):
@@ -112,11 +112,11 @@ def plan_csv(text: str, problems: list[Problem]) -> list[_Plan]:
                 if parsed is None:
                     problem(name, _("expected yes or no"))
                 values[model_field] = default if parsed is None else parsed
-        for name, default in [("capacity_available", 0), ("capacity_maximum", 0), ("response_hours", None)]:
+        for name, if_empty in [("capacity_available", 0), ("capacity_maximum", 0), ("response_hours", None)]:
             if name in cells:
                 if cells[name] and not cells[name].isdigit():
                     problem(name, _("expected a whole number"))
-                values[name] = int(cells[name]) if cells[name].isdigit() else default
+                values[name] = int(cells[name]) if cells[name].isdigit() else if_empty
         relations: dict[str, list] = {}
         if "counties" in cells:
             relations["counties"] = []

@@ -9,7 +9,7 @@ also checked against the vendored HSDS 3.0 schemas (directory/hsds/schemas/) bef
 import json
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -98,8 +98,9 @@ class _Plan:
     id: uuid.UUID | None
     values: dict[str, Any] = field(default_factory=dict)
     # Foreign keys to rows planned earlier in the same import, or to rows that already exist.
-    parents: dict[str, "_Plan | models.Model"] = field(default_factory=dict)
-    relations: dict[str, list[models.Model]] = field(default_factory=dict)
+    # None where the file names no parent (a phone of no service) or one the import could not find.
+    parents: dict[str, "_Plan | models.Model | None"] = field(default_factory=dict)
+    relations: Mapping[str, Sequence[models.Model]] = field(default_factory=dict)
     match: dict[str, Any] | None = None
     # Values a new row needs that an existing row keeps (an organization's short name).
     new_only: dict[str, Any] = field(default_factory=dict)
@@ -187,7 +188,9 @@ class _FieldValues:
             if not isinstance(attribute, dict):
                 reader.problem(f"attributes[{index}]", _("expected an object"))
                 continue
-            term = attribute.get("taxonomy_term") if isinstance(attribute.get("taxonomy_term"), dict) else {}
+            term = attribute.get("taxonomy_term")
+            if not isinstance(term, dict):
+                term = {}
             # Ids are compared in their canonical form: another system may write them in capitals.
             term_uuid = _parse_uuid(attribute.get("taxonomy_term_id") or term.get("id"))
             term_id = str(term_uuid) if term_uuid else ""
@@ -405,7 +408,9 @@ def schema_problems(data: object) -> list[Problem]:
         if not isinstance(organization, dict):
             continue  # plan_document says so.
         label = _label("organizations", index, organization)
-        checks = [(label, organization, [], "organization.json")]
+        checks: list[tuple[str, object, list[str | int], str]] = [
+            (label, organization, [], "organization.json")
+        ]
         services = organization.get("services")
         for service_index, service in enumerate(services if isinstance(services, list) else []):
             checks.append((label, service, ["services", service_index], "service.json"))
@@ -488,7 +493,7 @@ def _check_duplicates(plans: list[_Plan], problems: list[Problem]) -> None:
     """Two records of the file that would be the same row, or break a unique field between them."""
     seen: dict[tuple, str] = {}
     for plan in plans:
-        keys = [("id", plan.model, plan.id)] if plan.id else []
+        keys: list[tuple[str, type[models.Model], object]] = [("id", plan.model, plan.id)] if plan.id else []
         if plan.model is Organization:
             keys += [("name", plan.model, plan.values["name"].casefold())]
             if "slug" in plan.values:
@@ -511,11 +516,11 @@ def _bind(plans: list[_Plan], problems: list[Problem]) -> None:
     existing: dict[type, dict] = {}
     for model in {plan.model for plan in plans}:
         ids = [plan.id for plan in plans if plan.model is model and plan.id]
-        existing[model] = model.objects.in_bulk(ids)
+        existing[model] = model._default_manager.in_bulk(ids)
     for plan in plans:
         instance = existing[plan.model].get(plan.id) if plan.id else None
         if instance is None and plan.match and None not in plan.match.values():
-            found = list(plan.model.objects.filter(**plan.match)[:2])
+            found = list(plan.model._default_manager.filter(**plan.match)[:2])
             if len(found) > 1:
                 problems.append(Problem(plan.label, "name", _("more than one service matches; give its id")))
             instance = found[0] if len(found) == 1 else None
@@ -544,6 +549,7 @@ def _bind(plans: list[_Plan], problems: list[Problem]) -> None:
 def _validate(plan: _Plan, problems: list[Problem]) -> None:
     """Model validation, with each broken constraint reported against the field it is about."""
     instance = plan.instance
+    assert instance is not None, "_bind gives every plan its row first"
     # Foreign keys were resolved by the plan (some to rows not saved yet), so only the row's own fields are checked.
     exclude = {f.name for f in plan.model._meta.concrete_fields if f.is_relation}
     try:
@@ -568,7 +574,7 @@ def _constraint_field(constraint: models.BaseConstraint) -> str:
 
 
 def _condition_fields(node: object) -> list[str]:
-    names = []
+    names: list[str] = []
     for child in getattr(node, "children", []):
         names += [child[0].split(LOOKUP_SEP)[0]] if isinstance(child, tuple) else _condition_fields(child)
     return names
@@ -577,6 +583,7 @@ def _condition_fields(node: object) -> list[str]:
 def _save(plans: list[_Plan], report: ImportReport) -> None:
     for plan in plans:
         instance = plan.instance
+        assert instance is not None, "_bind gives every plan its row first"
         has_updated_at = any(f.name == "updated_at" for f in plan.model._meta.concrete_fields)
         if plan.created:
             instance.save(force_insert=True)

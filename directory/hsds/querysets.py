@@ -1,9 +1,18 @@
 """The querysets the API and the export read: a stable order, and everything a record reads fetched up front, so
 every list is a fixed number of queries however many rows it has."""
 
+from typing import TypedDict
+
 from django.db.models import Prefetch, QuerySet
+from django_stubs_ext import WithAnnotations
 
 from directory.models import County, Language, Organization, Phone, Service, ServiceStatus, TextAlert
+
+
+class HsdsServices(TypedDict):
+    """What `organizations_queryset` prefetches onto each organization."""
+
+    hsds_services: list[Service]
 
 
 def _by_code() -> QuerySet[Language]:
@@ -39,7 +48,9 @@ def public_services() -> QuerySet[Service]:
     return services_queryset().filter(status=ServiceStatus.ACTIVE)
 
 
-def organizations_queryset(*, services: QuerySet[Service] | None = None) -> QuerySet[Organization]:
+def organizations_queryset(
+    *, services: QuerySet[Service] | None = None
+) -> "QuerySet[WithAnnotations[Organization, HsdsServices]]":
     """Organizations with their languages, phones, text alerts and the given services (`hsds_services`)."""
     return Organization.objects.order_by("name", "id").prefetch_related(
         Prefetch("languages", queryset=_by_code()),

@@ -133,7 +133,11 @@ FIELD_TERMS_BY_ID = {term.id: term for term in FIELD_TERMS.values()}
 
 # HSDS phone types come from RFC 6350; the network's own kind of line travels in a "phone_kind" attribute.
 TEXT_ALERT_KIND = "text_alert"
-HSDS_PHONE_TYPES = {PhoneType.HOTLINE: "voice", PhoneType.OFFICE: "voice", PhoneType.TEXT: "text"}
+HSDS_PHONE_TYPES: dict[str, str] = {
+    PhoneType.HOTLINE: "voice",
+    PhoneType.OFFICE: "voice",
+    PhoneType.TEXT: "text",
+}
 
 
 def _compact(record: dict, *, keep: Iterable[str] = ()) -> dict:

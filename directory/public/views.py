@@ -92,7 +92,11 @@ def county_help(request: HttpRequest, slug: str) -> HttpResponse:
     county = County.objects.filter(slug=slug.lower()).first()
     if county is None:
         counties = list(County.objects.only("name", "slug"))
-        context = {"counties": counties, "slug": slug, "suggestions": match_counties(slug, counties)}
+        context: dict[str, object] = {
+            "counties": counties,
+            "slug": slug,
+            "suggestions": match_counties(slug, counties),
+        }
         return render(request, "directory/public/county_not_found.html", context, status=404)
     if county.slug != slug:
         return redirect(county, permanent=True)
@@ -117,9 +121,11 @@ def county_help(request: HttpRequest, slug: str) -> HttpResponse:
         )
         .filter(has_service=True)
         .order_by("-has_local_service", "name")
+        # One call per Prefetch: their querysets are of different models, which django-stubs cannot type as one
+        # argument list.
+        .prefetch_related(Prefetch("services", queryset=services, to_attr="county_services"))
         .prefetch_related(
-            Prefetch("services", queryset=services, to_attr="county_services"),
-            Prefetch("phones", queryset=phones.filter(type=PhoneType.OFFICE), to_attr="county_office_phones"),
+            Prefetch("phones", queryset=phones.filter(type=PhoneType.OFFICE), to_attr="county_office_phones")
         )
     )
     language = (get_language() or "en").split("-")[0]
