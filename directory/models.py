@@ -2,7 +2,7 @@ import re
 import unicodedata
 import uuid
 from datetime import date, timedelta
-from typing import ClassVar, Self, TypedDict, overload
+from typing import TYPE_CHECKING, ClassVar, Self, TypedDict, overload
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -14,9 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_stubs_ext import WithAnnotations
 
 from core.bilingual import localized
+
+if TYPE_CHECKING:
+    # Typing only: django-stubs-ext is a development dependency.
+    from django_stubs_ext import WithAnnotations
 
 PHONE_PATTERN = r"^\+1[2-9][0-9]{2}[2-9][0-9]{6}$"
 

@@ -1,12 +1,15 @@
 """The querysets the API and the export read: a stable order, and everything a record reads fetched up front, so
 every list is a fixed number of queries however many rows it has."""
 
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Prefetch, QuerySet
-from django_stubs_ext import WithAnnotations
 
 from directory.models import County, Language, Organization, Phone, Service, ServiceStatus, TextAlert
+
+if TYPE_CHECKING:
+    # Typing only: django-stubs-ext is a development dependency.
+    from django_stubs_ext import WithAnnotations
 
 
 class HsdsServices(TypedDict):
