@@ -8,7 +8,7 @@ coordinators told) in accounts/services.py. Every change asks the admin for thei
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,18 +18,13 @@ from accounts.filters import UserFilter
 from accounts.forms import AccountForm, InvitationForm
 from directory import access
 from directory.manage.common import GET_OR_POST, filtered_page, initial_organization, posted
-from directory.models import Role, User
+from directory.models import Role
+from directory.types import AuthenticatedRequest
 
 HISTORY_LENGTH = 10
 
 
-class AuthenticatedHttpRequest(HttpRequest):
-    """What these views receive: LoginRequiredMiddleware lets only signed-in people this far."""
-
-    user: User
-
-
-def _is_admin(request: AuthenticatedHttpRequest) -> bool:
+def _is_admin(request: AuthenticatedRequest) -> bool:
     """Admins confirm their password before changing accounts; everyone else is refused further in."""
     return request.user.role == Role.ADMIN
 
@@ -38,7 +33,7 @@ admin_reauthenticated = reauthentication_required(enabled=_is_admin)
 
 
 @require_GET
-def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
     queryset = access.accounts_manageable_by(request.user).select_related("organization")
     filterset, page = filtered_page(request, UserFilter, queryset)
@@ -47,7 +42,7 @@ def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @GET_OR_POST
 @admin_reauthenticated
-def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
+def user_invite(request: AuthenticatedRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
     form = InvitationForm(posted(request), initial=initial_organization(request), user=request.user)
     if form.is_valid():
@@ -63,7 +58,7 @@ def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @GET_OR_POST
 @admin_reauthenticated
-def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = access.get_account_for_user(request.user, pk)
     form = AccountForm(posted(request), instance=account, user=request.user)
     if form.is_valid():
@@ -83,7 +78,7 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_reauthenticated
-def user_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def user_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = access.get_account_for_user(request.user, pk)
     try:
         services.account_deactivate(by=request.user, account=account)
@@ -96,7 +91,7 @@ def user_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_reauthenticated
-def user_reactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def user_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = access.get_account_for_user(request.user, pk)
     services.account_reactivate(by=request.user, account=account)
     messages.success(request, _("%(email)s can sign in again.") % {"email": account.email})
@@ -105,7 +100,7 @@ def user_reactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_reauthenticated
-def user_resend_invitation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def user_resend_invitation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = access.get_account_for_user(request.user, pk)
     if account.has_usable_password() or not account.is_active:
         messages.error(request, _("Only active accounts without a password yet can be sent an invitation."))

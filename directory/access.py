@@ -9,7 +9,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from directory.models import Organization, Phone, Resource, Role, Service, TextAlert, User
+from directory.models import (
+    Organization,
+    OrganizationQuerySet,
+    Phone,
+    Resource,
+    Role,
+    Service,
+    TextAlert,
+    User,
+)
 
 
 def is_directory_admin(user) -> bool:
@@ -31,7 +40,7 @@ def require_directory_access(user) -> None:
         raise PermissionDenied
 
 
-def organizations_editable_by(user) -> QuerySet[Organization]:
+def organizations_editable_by(user) -> OrganizationQuerySet:
     if is_directory_admin(user):
         return Organization.objects.all()
     if is_listing_editor(user):

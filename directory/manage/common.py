@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django_filters import FilterSet
 
 from directory.access import organizations_editable_by
+from directory.types import AuthenticatedRequest
 
 PAGE_SIZE = 50
 GET_OR_POST = require_http_methods(["GET", "POST"])
@@ -27,7 +28,7 @@ def filtered_page(request: HttpRequest, filterset_class: type[FilterSet], querys
 
 
 def render_record_list(
-    request: HttpRequest, filterset_class: type[FilterSet], queryset, context: dict
+    request: AuthenticatedRequest, filterset_class: type[FilterSet], queryset, context: dict
 ) -> HttpResponse:
     """A management list in the one list layout (record_list.html), its rows from record_rows.html#<section>.
 
@@ -45,7 +46,7 @@ def render_record_list(
     return response
 
 
-def save_form(form: ModelForm, **values) -> models.Model:
+def save_form[M: models.Model](form: "ModelForm[M]", **values: object) -> M:
     """Saves what the form shows (plus `values`) and nothing else, so two people editing different parts of
     the same record do not undo each other's changes."""
     obj = form.save(commit=False)
@@ -62,7 +63,7 @@ def save_form(form: ModelForm, **values) -> models.Model:
     return obj
 
 
-def initial_organization(request: HttpRequest) -> dict:
+def initial_organization(request: AuthenticatedRequest) -> dict:
     """'Add' links on an organization's page pre-select it."""
     slug = request.GET.get("organization")
     organization = organizations_editable_by(request.user).filter(slug=slug).first() if slug else None

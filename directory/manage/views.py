@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +41,7 @@ from directory.forms import (
 )
 from directory.manage.common import GET_OR_POST, initial_organization, posted, render_record_list, save_form
 from directory.models import Organization, Phone, Service
+from directory.types import AuthenticatedRequest
 
 
 def _confirm_listing(organization: Organization) -> None:
@@ -53,10 +54,10 @@ def _confirm_listing(organization: Organization) -> None:
 
 
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     if access.is_directory_admin(request.user):
         return redirect("manage:organization_list")
-    if access.is_listing_editor(request.user):
+    if access.is_listing_editor(request.user) and request.user.organization is not None:
         return redirect(request.user.organization)
     raise PermissionDenied
 
@@ -65,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
     queryset = (
         access.organizations_editable_by(request.user)
@@ -84,7 +85,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @GET_OR_POST
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
     form = OrganizationForm(posted(request))
     if form.is_valid():
@@ -101,7 +102,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     organization = access.get_organization_for_user(request.user, slug)
     is_admin = access.is_directory_admin(request.user)
     context = {
@@ -120,7 +121,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @GET_OR_POST
-def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     organization = access.get_organization_for_user(request.user, slug)
     # Taken before the form copies the posted (maybe invalid) name and short name onto the instance.
     context = {
@@ -140,7 +141,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def organization_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_confirm(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     organization = access.get_organization_for_user(request.user, slug)
     _confirm_listing(organization)
     messages.success(request, _("Thank you. The listing is marked as current today."))
@@ -151,14 +152,14 @@ def organization_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: AuthenticatedRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
     queryset = (
         access.services_editable_by(request.user)
         .select_related("organization", "category")
         .prefetch_related("languages")
         .annotate(county_count=Count("counties", distinct=True))
-        .order_by(*Service._meta.ordering)
+        .order_by(*(Service._meta.ordering or ()))
     )
     context = {
         "title": _("Services"),
@@ -174,7 +175,7 @@ def _service_form_class(user) -> type[ServiceForm]:
 
 
 @GET_OR_POST
-def service_create(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+def service_create(request: AuthenticatedRequest, slug: str | None = None) -> HttpResponse:
     """Partner staff add services to their own organization; admins to any (chosen in the form)."""
     if slug is None:
         access.require_directory_admin(request.user)
@@ -193,7 +194,7 @@ def service_create(request: HttpRequest, slug: str | None = None) -> HttpRespons
 
 
 @GET_OR_POST
-def service_edit(request: HttpRequest, pk) -> HttpResponse:
+def service_edit(request: AuthenticatedRequest, pk) -> HttpResponse:
     service = access.get_service_for_user(request.user, pk)
     form = _service_form_class(request.user)(posted(request), instance=service, user=request.user)
     if form.is_valid():
@@ -206,7 +207,7 @@ def service_edit(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _render_service_form(
-    request: HttpRequest, form: ServiceForm, title: str, organization: Organization | None
+    request: AuthenticatedRequest, form: ServiceForm, title: str, organization: Organization | None
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -255,7 +256,7 @@ PHONES = RecordKind(
     list_queryset=lambda queryset: (
         queryset.select_related("organization", "service")
         .annotate(county_count=Count("counties", distinct=True))
-        .order_by(*Phone._meta.ordering)
+        .order_by(*(Phone._meta.ordering or ()))
     ),
     title=_lazy("Phone numbers"),
     add_title=_lazy("Add a phone number"),
@@ -307,7 +308,7 @@ RESOURCES = RecordKind(
 
 
 @require_GET
-def record_list(request: HttpRequest, kind: RecordKind) -> HttpResponse:
+def record_list(request: AuthenticatedRequest, kind: RecordKind) -> HttpResponse:
     access.require_directory_admin(request.user)
     queryset = kind.list_queryset(kind.editable_by(request.user))
     context = {
@@ -320,27 +321,27 @@ def record_list(request: HttpRequest, kind: RecordKind) -> HttpResponse:
 
 
 @GET_OR_POST
-def record_create(request: HttpRequest, kind: RecordKind) -> HttpResponse:
+def record_create(request: AuthenticatedRequest, kind: RecordKind) -> HttpResponse:
     access.require_directory_admin(request.user)
     form = kind.form_class(posted(request), initial=initial_organization(request), user=request.user)
     return _edit_record(request, kind, form)
 
 
 @GET_OR_POST
-def record_edit(request: HttpRequest, pk, kind: RecordKind) -> HttpResponse:
+def record_edit(request: AuthenticatedRequest, pk, kind: RecordKind) -> HttpResponse:
     record = kind.get_for_user(request.user, pk)
     form = kind.form_class(posted(request), instance=record, user=request.user)
     return _edit_record(request, kind, form)
 
 
 @require_POST
-def record_delete(request: HttpRequest, pk, kind: RecordKind) -> HttpResponse:
+def record_delete(request: AuthenticatedRequest, pk, kind: RecordKind) -> HttpResponse:
     kind.get_for_user(request.user, pk).delete()
     messages.success(request, kind.removed)
     return redirect(f"{kind.url_name}_list")
 
 
-def _edit_record(request: HttpRequest, kind: RecordKind, form: ModelForm) -> HttpResponse:
+def _edit_record(request: AuthenticatedRequest, kind: RecordKind, form: ModelForm) -> HttpResponse:
     is_new = form.instance._state.adding
     if form.is_valid():
         with transaction.atomic():
