@@ -428,11 +428,13 @@ def schema_problems(data: object) -> list[Problem]:
     return problems
 
 
-def _schema_error_place(label: str, record: object, path: list) -> tuple[str, str]:
-    """The label of the innermost service or phone a schema error is in, and the rest of its path."""
+def _schema_error_place(label: str, record: Any, path: list) -> tuple[str, str]:
+    """The label of the innermost service or phone a schema error is in, and the rest of its path.
+
+    `record` is parsed JSON (Any): the schema error's path says which lists and items it has."""
     while len(path) >= 2 and path[0] in ("services", "phones") and isinstance(path[1], int):
         kind, index, path = path[0], path[1], path[2:]
-        record = record[kind][index]  # type: ignore[index]
+        record = record[kind][index]
         label = f"{label} › " + _label(kind, index, record, "number" if kind == "phones" else "name")
     field_name = ""
     for part in path:
