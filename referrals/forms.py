@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from directory.forms import model_choice_field
 from directory.models import County, Language, ServiceCategory, User, normalize_phone
 from referrals import policy
 from referrals.models import DeclineReason, ReferralOutcome, RoutingOutcome, Urgency
@@ -69,8 +72,9 @@ class IntakeForm(forms.Form):
         phone = self.cleaned_data["contact_phone"].strip()
         return normalize_phone(phone) if phone else ""
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("consent") and not (cleaned.get("contact_name") or cleaned.get("contact_phone")):
             self.add_error(
                 "contact_name", _("Consent covers contact details: add a name or a phone, or untick it.")
@@ -114,7 +118,7 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = policy.hub_staff(hub.pk)
+        model_choice_field(self, "assigned_to").queryset = policy.hub_staff(hub.pk)
 
 
 class AssignForm(forms.Form):
@@ -122,4 +126,4 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = policy.hub_staff(hub.pk)
+        model_choice_field(self, "assignee").queryset = policy.hub_staff(hub.pk)

@@ -1,4 +1,5 @@
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,10 @@ from django.utils.translation import pgettext_lazy
 
 from core.crypto import EncryptedTextField
 from directory.models import County, Language, Organization, Service, ServiceCategory, format_phone
+
+if TYPE_CHECKING:
+    from referrals.forms import CompleteForm, DeclineForm
+    from referrals.suggestions import Suggestion
 
 # Reference codes avoid letters and digits that are easy to confuse when read over the phone (0/O, 1/I/L).
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -159,6 +164,11 @@ class Need(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Set by the case page (referrals.views.cases.case_context) for its template; not stored.
+    visible_routings: "list[Routing]"
+    live_routing: "Routing | None"
+    suggestions: "list[Suggestion]"
+
     class Meta:
         ordering = ["category__position"]
         verbose_name = _("need")
@@ -214,6 +224,10 @@ class RoutingOutcome(models.TextChoices):
 
 class Routing(models.Model):
     """A need sent to one organization: pending until it accepts, declines or the deadline passes."""
+
+    # Set by the case page for the partner's answer forms (one per routing, each with its own element ids); not stored.
+    decline_form: "DeclineForm"
+    complete_form: "CompleteForm"
 
     # Keeps its own index: on PostgreSQL, turning db_index off drops every b-tree index on the column that is not in
     # Meta.indexes, routing_one_live_per_need's unique index included.

@@ -96,15 +96,17 @@ def referral_create(
 ) -> Referral:
     """Log a family's needs. The same intake token twice (a double tap, a resent form) gives the same referral."""
     _require(policy.may_create_referral(user))
+    hub_id = user.organization_id
+    assert hub_id is not None  # may_create_referral refuses anyone without an organization
     if intake_token is not None:
-        existing = Referral.objects.filter(intake_token=intake_token, hub_id=user.organization_id).first()
+        existing = Referral.objects.filter(intake_token=intake_token, hub_id=hub_id).first()
         if existing is not None:
             return existing
     categories = list(categories)
     if not categories:
         raise ValidationError(_("Choose at least one need."))
     referral = Referral(
-        hub_id=user.organization_id,
+        hub_id=hub_id,
         county=county,
         language=language,
         urgency=urgency,
@@ -125,7 +127,7 @@ def referral_create(
             referral.save()
     except IntegrityError:
         # Two submissions of the same form raced: the other one won, show its referral.
-        existing = Referral.objects.filter(intake_token=intake_token, hub_id=user.organization_id).first()
+        existing = Referral.objects.filter(intake_token=intake_token, hub_id=hub_id).first()
         if existing is None:
             raise
         return existing

@@ -37,7 +37,7 @@ def suggestions_for(need: Need, *, limit: int | None = None) -> list[Suggestion]
     referral = need.referral
     county, language = referral.county, referral.language
     already_tried = Routing.objects.filter(need=need).values("organization_id")
-    services = (
+    candidates = (
         Service.objects.filter(
             category_id=need.category_id,
             status=ServiceStatus.ACTIVE,
@@ -52,9 +52,8 @@ def suggestions_for(need: Need, *, limit: int | None = None) -> list[Suggestion]
                 Service.languages.through.objects.filter(service_id=OuterRef("pk"), language_id=language.pk)
             ),
         )
-        .distinct()
     )
-    services = list(services)
+    services = list(candidates)
     open_counts = dict(
         Routing.objects.filter(service__in=services, status__in=LIVE_ROUTING)
         .values("service_id")

@@ -4,11 +4,12 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from directory.models import User
+from directory.types import AuthenticatedRequest
 from referrals import audit, policy, selectors, services
 from referrals.forms import (
     AssignForm,
@@ -33,7 +34,7 @@ from referrals.views.common import acting, case_view, int_or_404, require_intake
 
 
 @case_view
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedRequest) -> HttpResponse:
     require_intake(request)
     if request.method == "POST":
         form = IntakeForm(request.POST)
@@ -72,7 +73,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 
 @case_view
-def referral_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def referral_detail(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference)
     return render(request, "referrals/referral_detail.html", case_context(referral, user=request.user))
 
@@ -101,8 +102,10 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
         routing.decline_form = DeclineForm(auto_id=f"id_routing{routing.pk}_%s")
         routing.complete_form = CompleteForm(auto_id=f"id_routing{routing.pk}_%s")
 
-    notes = Note.objects.filter(referral=referral).select_related("author", "routing__organization")
-    notes = list(policy.notes_visible_to(user, referral, notes, routings=routings, show_contact=show_contact))
+    all_notes = Note.objects.filter(referral=referral).select_related("author", "routing__organization")
+    notes = list(
+        policy.notes_visible_to(user, referral, all_notes, routings=routings, show_contact=show_contact)
+    )
     if log_view and (
         (show_contact and (referral.contact_name or referral.contact_phone or referral.notes)) or notes
     ):
@@ -136,7 +139,7 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
 
 
 @acting
-def add_note(request: HttpRequest, reference: str) -> HttpResponse:
+def add_note(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     user = request.user
     referral = get_referral_for_user(user, reference)
     form = NoteForm(request.POST)
@@ -151,7 +154,7 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @acting
-def add_follow_up(request: HttpRequest, reference: str) -> HttpResponse:
+def add_follow_up(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
     form = FollowUpForm(request.POST, hub=referral.hub)
     if not form.is_valid():
@@ -162,7 +165,7 @@ def add_follow_up(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @acting
-def follow_up_done(request: HttpRequest, reference: str, follow_up_id: int) -> HttpResponse:
+def follow_up_done(request: AuthenticatedRequest, reference: str, follow_up_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
     follow_up = get_object_or_404(FollowUp, pk=follow_up_id, referral=referral)
     services.follow_up_done(user=request.user, follow_up=follow_up)
@@ -171,7 +174,7 @@ def follow_up_done(request: HttpRequest, reference: str, follow_up_id: int) -> H
 
 
 @acting
-def withdraw_consent(request: HttpRequest, reference: str) -> HttpResponse:
+def withdraw_consent(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
     services.consent_withdraw(user=request.user, referral=referral)
     messages.success(request, _("Consent withdrawn. No partner sees the family's contact details any more."))
@@ -179,7 +182,7 @@ def withdraw_consent(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @acting
-def assign(request: HttpRequest, reference: str) -> HttpResponse:
+def assign(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
     if not policy.may_assign(request.user, referral):
         raise PermissionDenied
@@ -192,7 +195,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @acting
-def close(request: HttpRequest, reference: str) -> HttpResponse:
+def close(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
     if not policy.may_close(request.user, referral):
         raise PermissionDenied
@@ -205,7 +208,7 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @acting
-def purge(request: HttpRequest, reference: str) -> HttpResponse:
+def purge(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     """At the family's request, a coordinator deletes the case's personal data at once."""
     referral = get_referral_for_user(request.user, reference, write=True)
     if not policy.may_purge(request.user, referral):

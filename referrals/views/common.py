@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from directory.types import AuthenticatedRequest
 from referrals import policy, services
 
 PAGE_SIZE = 25
@@ -26,7 +27,7 @@ def acting(view):
     """Turn the services' refusals into what the person sees: a message on the case page, or a 403."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, reference: str, *args, **kwargs):
+    def wrapper(request: AuthenticatedRequest, reference: str, *args, **kwargs):
         try:
             return view(request, reference, *args, **kwargs)
         except services.Conflict:
@@ -42,7 +43,7 @@ def acting(view):
     return require_POST(wrapper)
 
 
-def require_intake(request: HttpRequest) -> None:
+def require_intake(request: AuthenticatedRequest) -> None:
     if not policy.may_create_referral(request.user):
         raise PermissionDenied
 
@@ -54,7 +55,7 @@ def int_or_404(value) -> int:
         raise Http404 from None
 
 
-def render_page(request: HttpRequest, template: str, context: dict, *, partial: str) -> HttpResponse:
+def render_page(request: AuthenticatedRequest, template: str, context: dict, *, partial: str) -> HttpResponse:
     """The whole page, or for htmx only the named partial of it that the request swaps in (filters, pagination):
     one view serves both, so everything works without JavaScript. A back-button restore asks for the whole page."""
     htmx = request.htmx

@@ -6,10 +6,11 @@ from allauth.account.decorators import reauthentication_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from directory.types import AuthenticatedRequest
 from referrals import audit, policy, selectors
 from referrals.filters import ReferralFilter
 from referrals.models import AccessAction, AccessLog, FollowUp, Need, Referral, ReferralStatus, Routing
@@ -17,7 +18,7 @@ from referrals.views.common import PAGE_SIZE, case_view, render_page
 
 
 @case_view
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedRequest) -> HttpResponse:
     """The start page: what needs doing now, for this person's role."""
     user = request.user
     context: dict = {}
@@ -41,7 +42,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 @case_view
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.may_list_cases(request.user):
         raise PermissionDenied
     visible = Referral.objects.visible_to(request.user)
@@ -54,7 +55,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @case_view
-def partner_queue(request: HttpRequest) -> HttpResponse:
+def partner_queue(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.may_use_queue(request.user):
         raise PermissionDenied
     page = Paginator(selectors.partner_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -62,7 +63,7 @@ def partner_queue(request: HttpRequest) -> HttpResponse:
 
 
 @case_view
-def escalations(request: HttpRequest) -> HttpResponse:
+def escalations(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.may_see_escalations(request.user):
         raise PermissionDenied
     page = Paginator(selectors.escalations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -70,7 +71,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
 
 
 @case_view
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedRequest) -> HttpResponse:
     """Who saw contact details or deleted data. Coordinators: their hub's cases. Admins: everyone, no case data."""
     user = request.user
     if not policy.may_see_access_log(user):
@@ -82,7 +83,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 @case_view
 @reauthentication_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The hub's cases as CSV for the coordinator's own records: no names, phones or notes. Asks for the password
     again first, and is written to the access log."""
     user = request.user

@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from directory.models import Service
+from directory.types import AuthenticatedRequest
 from referrals import policy, services
 from referrals.forms import CompleteForm, DeclineForm
 from referrals.models import Need, Referral, Routing
@@ -17,7 +18,7 @@ from referrals.views.common import acting
 
 
 @acting
-def route_need(request: HttpRequest, reference: str, need_id: int) -> HttpResponse:
+def route_need(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
     need = get_object_or_404(Need, pk=need_id, referral=referral)
     suggestion_ids = {str(s.service.pk) for s in suggestions_for(need)}
@@ -42,7 +43,7 @@ def route_need(request: HttpRequest, reference: str, need_id: int) -> HttpRespon
 
 
 @acting
-def reroute_need(request: HttpRequest, reference: str, need_id: int) -> HttpResponse:
+def reroute_need(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
     """From the escalations list: send the need to the best remaining suggestion, without re-intake."""
     referral = get_referral_for_user(request.user, reference, write=True)
     if not policy.may_reroute(request.user, referral):
@@ -72,7 +73,7 @@ def reroute_need(request: HttpRequest, reference: str, need_id: int) -> HttpResp
 
 
 @acting
-def withdraw_need(request: HttpRequest, reference: str, need_id: int) -> HttpResponse:
+def withdraw_need(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
     need = get_object_or_404(Need, pk=need_id, referral=referral)
     services.need_withdraw(user=request.user, need=need)
@@ -81,7 +82,7 @@ def withdraw_need(request: HttpRequest, reference: str, need_id: int) -> HttpRes
 
 
 @acting
-def withdraw_routing(request: HttpRequest, reference: str, routing_id: int) -> HttpResponse:
+def withdraw_routing(request: AuthenticatedRequest, reference: str, routing_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
     routing = get_object_or_404(Routing, pk=routing_id, need__referral=referral)
     services.routing_withdraw(user=request.user, routing=routing)
@@ -90,7 +91,7 @@ def withdraw_routing(request: HttpRequest, reference: str, routing_id: int) -> H
 
 
 @acting
-def accept_routing(request: HttpRequest, reference: str, routing_id: int) -> HttpResponse:
+def accept_routing(request: AuthenticatedRequest, reference: str, routing_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference)
     routing = get_routing_for_partner(request.user, referral, routing_id)
     services.routing_accept(user=request.user, routing=routing)
@@ -102,7 +103,7 @@ def accept_routing(request: HttpRequest, reference: str, routing_id: int) -> Htt
 
 
 @acting
-def decline_routing(request: HttpRequest, reference: str, routing_id: int) -> HttpResponse:
+def decline_routing(request: AuthenticatedRequest, reference: str, routing_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference)
     routing = get_routing_for_partner(request.user, referral, routing_id)
     form = DeclineForm(request.POST)
@@ -114,7 +115,7 @@ def decline_routing(request: HttpRequest, reference: str, routing_id: int) -> Ht
 
 
 @acting
-def complete_routing(request: HttpRequest, reference: str, routing_id: int) -> HttpResponse:
+def complete_routing(request: AuthenticatedRequest, reference: str, routing_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference)
     routing = get_routing_for_partner(request.user, referral, routing_id)
     form = CompleteForm(request.POST)
@@ -126,7 +127,7 @@ def complete_routing(request: HttpRequest, reference: str, routing_id: int) -> H
 
 
 def _answer_fragment(
-    request: HttpRequest, referral: Referral, routing: Routing, message: str
+    request: AuthenticatedRequest, referral: Referral, routing: Routing, message: str
 ) -> HttpResponse:
     """For htmx: the partner's answer section with its message, and out of band the contact details and the need's
     card, which change with the answer (accepting can open the family's contact details to the partner)."""
