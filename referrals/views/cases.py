@@ -120,6 +120,7 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
         "referral": referral,
         "manages": manages,
         "is_coordinator": policy.coordinates(user, referral),
+        "is_partner": policy.is_partner_staff(user),
         "consent": consent,
         "show_contact": show_contact,
         "needs": needs,

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from directory.models import User
 from directory.types import AuthenticatedRequest
 from referrals import audit, policy, selectors
 from referrals.filters import ReferralFilter
@@ -38,7 +39,18 @@ def my_work(request: AuthenticatedRequest) -> HttpResponse:
             context["escalations"] = selectors.escalations(user)[:PAGE_SIZE]
     elif policy.may_use_queue(user):
         context["queue"] = selectors.partner_queue(user)[:PAGE_SIZE]
-    return render(request, "referrals/my_work.html", {**context, "today": today})
+    return render(request, "referrals/my_work.html", {**context, "today": today, **_role_sections(user)})
+
+
+def _role_sections(user: User) -> dict[str, bool]:
+    """Which parts of My work and the case rows this person's role has a use for, as the policy says."""
+    return {
+        "may_create": policy.may_create_referral(user),
+        "has_follow_ups": policy.has_follow_ups(user),
+        "sees_hub_cases": policy.may_see_escalations(user),
+        "uses_queue": policy.may_use_queue(user),
+        "is_admin": policy.is_network_admin(user),
+    }
 
 
 @case_view
@@ -50,7 +62,10 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     referrals = selectors.case_list(filterset.qs, request.user)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(
-        request, "referrals/referral_list.html", {"filter": filterset, "page": page}, partial="rows"
+        request,
+        "referrals/referral_list.html",
+        {"filter": filterset, "page": page, "has_follow_ups": policy.has_follow_ups(request.user)},
+        partial="rows",
     )
 
 
