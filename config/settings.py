@@ -77,8 +77,10 @@ INSTALLED_APPS = [
     "referrals",
     "accounts",
 ]
-# The demo directory and accounts exist only on development checkouts.
-if DEBUG:
+# The demo directory and accounts (known passwords) exist only on development checkouts, or where asked for
+# explicitly (the benchmark runs production settings on demo data).
+DEMO_DATA = env_bool("DEMO_DATA", DEBUG)
+if DEMO_DATA:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ PORT=${PORT:-8077}
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-export DEBUG=False SECRET_KEY="benchmark-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
+export DEBUG=False DEMO_DATA=True SECRET_KEY="benchmark-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
   ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=False MFA_REQUIRED=True \
   FIELD_ENCRYPTION_KEYS="$($PY -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')" \
   FIELD_HASH_KEY="benchmark-hash-key-0123456789abcdef" DATABASE_URL="sqlite:///$work/bench.sqlite3" \
