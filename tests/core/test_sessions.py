@@ -1,6 +1,6 @@
-"""Sessions end when idle, after 12 hours in any case, and when an account is deactivated; headers protect pages."""
+"""Sessions end when idle, after 12 hours in any case, when an account is deactivated, when the password changes
+elsewhere, and signing out leaves nothing on the device."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -46,28 +46,6 @@ def test_signing_out_clears_the_sites_data_from_the_device(volunteer):
     assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
 
 
-@pytest.mark.parametrize("path", ["/accounts/login/", "/help/", "/help/durham/", "/healthz"])
-def test_every_page_has_a_strict_content_security_policy(client, path):
-    response = client.get(path)
-    policy = response["Content-Security-Policy"]
-    assert "default-src 'self'" in policy
-    if path != "/healthz":  # JSON has no scripts
-        assert re.search(r"script-src 'self' 'nonce-[\w+/=-]+'", policy), policy
-        for tag in re.findall(r"<script[^>]*>", response.content.decode()):
-            assert "src=" in tag and "nonce=" in tag, tag
-    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
-    assert "frame-ancestors 'none'" in policy
-    assert response["X-Frame-Options"] == "DENY"
-    assert response["Referrer-Policy"] == "same-origin"
-    assert "camera=()" in response["Permissions-Policy"]
-
-
-def test_signed_in_pages_carry_no_inline_script(volunteer, case):
-    body = client_for(volunteer).get(case.get_absolute_url()).content.decode()
-    for tag in re.findall(r"<script[^>]*>", body):
-        assert "src=" in tag, tag
-
-
 def test_changing_the_password_signs_out_the_other_sessions(volunteer):
     from tests.conftest import PASSWORD
 
@@ -83,17 +61,3 @@ def test_changing_the_password_signs_out_the_other_sessions(volunteer):
     assert response.status_code == 302
     assert here.get("/").status_code == 200
     assert elsewhere.get("/")["Location"].startswith("/accounts/login/")
-
-
-def test_case_pages_are_not_stored_by_the_browser(volunteer, case):
-    client = client_for(volunteer)
-    for path in ["/", "/referrals/", case.get_absolute_url()]:
-        assert "no-store" in client.get(path)["Cache-Control"], path
-
-
-@pytest.fixture
-def case(volunteer):
-    from directory.models import County, Language
-    from tests.referrals.conftest import log_case
-
-    return log_case(volunteer, County.objects.get(name="Durham"), Language.objects.get(code="es"))
