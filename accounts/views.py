@@ -10,14 +10,24 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
 from accounts.filters import UserFilter
 from accounts.forms import AccountForm, InvitationForm
 from directory import access
-from directory.manage.common import GET_OR_POST, filtered_page, initial_organization, posted
+from directory.manage.common import (
+    GET_OR_POST,
+    Column,
+    RecordTable,
+    initial_organization,
+    posted,
+    render_record_list,
+)
 from directory.models import Role
 from directory.types import AuthenticatedRequest
 
@@ -32,12 +42,31 @@ def _is_admin(request: AuthenticatedRequest) -> bool:
 admin_reauthenticated = reauthentication_required(enabled=_is_admin)
 
 
+USER_TABLE = RecordTable(
+    columns=(
+        Column(_lazy("Email")),
+        Column(_lazy("Organization")),
+        Column(_lazy("Role")),
+        Column(_lazy("Status")),
+    ),
+    count=ngettext_lazy("%(counter)s account", "%(counter)s accounts", "counter"),
+    empty=_lazy("No account matches these filters."),
+    row_template="accounts/user_list.html#user_row",
+)
+
+
 @require_GET
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The accounts, in the directory's list layout (its section tabs include this one)."""
     access.require_directory_admin(request.user)
     queryset = access.accounts_manageable_by(request.user).select_related("organization")
-    filterset, page = filtered_page(request, UserFilter, queryset)
-    return render(request, "accounts/user_list.html", {"filter": filterset, "page": page})
+    context = {
+        "title": _("Users"),
+        "section": "users",
+        "add_url": reverse("accounts:user_invite"),
+        "add_label": _("Invite someone"),
+    }
+    return render_record_list(request, UserFilter, queryset, USER_TABLE, context)
 
 
 @GET_OR_POST

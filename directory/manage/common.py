@@ -1,6 +1,9 @@
 """What every management page shares: reading a posted form, a filtered page of a list, saving only what a form
 shows. The directory's pages and the account pages (accounts/) both use these."""
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.forms import ModelForm
@@ -12,6 +15,9 @@ from django_filters import FilterSet
 
 from directory.access import organizations_editable_by
 from directory.types import AuthenticatedRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 50
 GET_OR_POST = require_http_methods(["GET", "POST"])
@@ -27,10 +33,36 @@ def filtered_page(request: HttpRequest, filterset_class: type[FilterSet], querys
     return filterset, page
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column heading of a management list."""
+
+    label: "StrOrPromise"
+    css_class: str = ""  # e.g. "text-end" for a column of numbers
+
+
+@dataclass(frozen=True)
+class RecordTable:
+    """What the one table of record_list.html needs to show one kind of record; every list declares one, so
+    the table around the rows is written once and each kind writes only its row."""
+
+    columns: tuple[Column, ...]
+    # ngettext_lazy(singular, plural, "counter"): picks its plural form from the number of matching records.
+    count: "StrOrPromise"
+    empty: "StrOrPromise"  # "No … matches these filters."
+    row_template: str  # "app/template.html#partial", rendered once a record as `record`
+    # Shown above the count line (an alert, say); rendered with the list's context.
+    before_template: str = ""
+
+
 def render_record_list(
-    request: AuthenticatedRequest, filterset_class: type[FilterSet], queryset, context: dict
+    request: AuthenticatedRequest,
+    filterset_class: type[FilterSet],
+    queryset,
+    table: RecordTable,
+    context: dict,
 ) -> HttpResponse:
-    """A management list in the one list layout (record_list.html), its rows from record_rows.html#<section>.
+    """A management list in the one list layout (record_list.html), one row a record from `table.row_template`.
 
     Filters and page links fetch the results with htmx and swap them in place: an htmx request gets only the
     results partial, any other request (no JavaScript, a reload, htmx restoring history it no longer holds)
@@ -40,7 +72,9 @@ def render_record_list(
     template = "directory/manage/record_list.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
-    context = {"filter": filterset, "page": page, **context}
+    # The paginator has counted already (to check the page number): no further query.
+    count_line = table.count % {"counter": page.paginator.count}
+    context = {"filter": filterset, "page": page, "table": table, "count_line": count_line, **context}
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

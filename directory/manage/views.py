@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_filters import FilterSet
 
@@ -39,7 +40,15 @@ from directory.forms import (
     ServiceForm,
     TextAlertForm,
 )
-from directory.manage.common import GET_OR_POST, initial_organization, posted, render_record_list, save_form
+from directory.manage.common import (
+    GET_OR_POST,
+    Column,
+    RecordTable,
+    initial_organization,
+    posted,
+    render_record_list,
+    save_form,
+)
 from directory.models import Organization, Phone, Service
 from directory.types import AuthenticatedRequest
 
@@ -64,6 +73,19 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 
 # Organizations
 
+ORGANIZATION_TABLE = RecordTable(
+    columns=(
+        Column(_lazy("Name")),
+        Column(_lazy("Kind")),
+        Column(_lazy("Services"), css_class="text-end"),
+        Column(_lazy("Listing last confirmed")),
+    ),
+    count=ngettext_lazy("%(counter)s organization", "%(counter)s organizations", "counter"),
+    empty=_lazy("No organization matches these filters."),
+    row_template="directory/manage/record_rows.html#organization_row",
+    before_template="directory/manage/record_rows.html#stale_alert",
+)
+
 
 @require_GET
 def organization_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -81,7 +103,7 @@ def organization_list(request: AuthenticatedRequest) -> HttpResponse:
         "add_label": _("Add an organization"),
         "stale_count": access.organizations_editable_by(request.user).unconfirmed().count(),
     }
-    return render_record_list(request, OrganizationFilter, queryset, context)
+    return render_record_list(request, OrganizationFilter, queryset, ORGANIZATION_TABLE, context)
 
 
 @GET_OR_POST
@@ -150,6 +172,20 @@ def organization_confirm(request: AuthenticatedRequest, slug: str) -> HttpRespon
 
 # Services
 
+SERVICE_TABLE = RecordTable(
+    columns=(
+        Column(_lazy("Service")),
+        Column(_lazy("Organization")),
+        Column(_lazy("Area")),
+        Column(_lazy("Languages")),
+        Column(_lazy("Places available")),
+        Column(_lazy("Referrals")),
+    ),
+    count=ngettext_lazy("%(counter)s service", "%(counter)s services", "counter"),
+    empty=_lazy("No service matches these filters."),
+    row_template="directory/manage/record_rows.html#service_row",
+)
+
 
 @require_GET
 def service_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -167,7 +203,7 @@ def service_list(request: AuthenticatedRequest) -> HttpResponse:
         "add_url": reverse("manage:service_create"),
         "add_label": _("Add a service"),
     }
-    return render_record_list(request, ServiceFilter, queryset, context)
+    return render_record_list(request, ServiceFilter, queryset, SERVICE_TABLE, context)
 
 
 def _service_form_class(user) -> type[ServiceForm]:
@@ -230,12 +266,13 @@ class RecordKind:
     url_name: (
         str  # "manage:phone" → manage:phone_list, manage:phone_create, manage:phone_edit, manage:phone_delete
     )
-    section: str  # the tab, and the rows partial in record_rows.html
+    section: str  # the tab
     form_class: Callable[..., ModelForm]  # a form that takes the user, for its choice lists
     filterset_class: type[FilterSet]
     editable_by: Callable[..., QuerySet]  # from access.py
     get_for_user: Callable[..., Any]  # from access.py: a 404 for a record the user may not see
     list_queryset: Callable[[QuerySet], QuerySet]
+    table: RecordTable  # the list's headings, count line, empty message and row
     title: "StrOrPromise"
     add_title: "StrOrPromise"
     edit_title: "StrOrPromise"
@@ -258,6 +295,17 @@ PHONES = RecordKind(
         .annotate(county_count=Count("counties", distinct=True))
         .order_by(*(Phone._meta.ordering or ()))
     ),
+    table=RecordTable(
+        columns=(
+            Column(_lazy("Number")),
+            Column(_lazy("Organization")),
+            Column(_lazy("Type")),
+            Column(_lazy("Area")),
+        ),
+        count=ngettext_lazy("%(counter)s phone number", "%(counter)s phone numbers", "counter"),
+        empty=_lazy("No phone number matches these filters."),
+        row_template="directory/manage/record_rows.html#phone_row",
+    ),
     title=_lazy("Phone numbers"),
     add_title=_lazy("Add a phone number"),
     edit_title=_lazy("Edit phone number"),
@@ -279,6 +327,12 @@ TEXT_ALERTS = RecordKind(
         .annotate(county_count=Count("counties", distinct=True))
         .order_by("organization__name", "keyword")
     ),
+    table=RecordTable(
+        columns=(Column(_lazy("Alert")), Column(_lazy("Organization")), Column(_lazy("Counties"))),
+        count=ngettext_lazy("%(counter)s text alert", "%(counter)s text alerts", "counter"),
+        empty=_lazy("No text alert matches these filters."),
+        row_template="directory/manage/record_rows.html#text_alert_row",
+    ),
     title=_lazy("Text alerts"),
     add_title=_lazy("Add a text alert"),
     edit_title=_lazy("Edit text alert"),
@@ -296,6 +350,17 @@ RESOURCES = RecordKind(
     editable_by=access.resources_editable_by,
     get_for_user=access.get_resource_for_user,
     list_queryset=lambda queryset: queryset.select_related("organization").prefetch_related("languages"),
+    table=RecordTable(
+        columns=(
+            Column(_lazy("Title")),
+            Column(_lazy("Kind")),
+            Column(_lazy("Organization")),
+            Column(_lazy("Languages")),
+        ),
+        count=ngettext_lazy("%(counter)s resource", "%(counter)s resources", "counter"),
+        empty=_lazy("No resource matches these filters."),
+        row_template="directory/manage/record_rows.html#resource_row",
+    ),
     title=_lazy("Resources"),
     add_title=_lazy("Add a resource"),
     edit_title=_lazy("Edit resource"),
@@ -317,7 +382,7 @@ def record_list(request: AuthenticatedRequest, kind: RecordKind) -> HttpResponse
         "add_url": reverse(f"{kind.url_name}_create"),
         "add_label": kind.add_title,
     }
-    return render_record_list(request, kind.filterset_class, queryset, context)
+    return render_record_list(request, kind.filterset_class, queryset, kind.table, context)
 
 
 @GET_OR_POST

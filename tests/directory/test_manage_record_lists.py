@@ -15,6 +15,7 @@ LISTS = [
     "/manage/phones/",
     "/manage/text-alerts/",
     "/manage/resources/",
+    "/manage/users/",
 ]
 
 
