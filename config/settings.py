@@ -207,9 +207,29 @@ MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
 if not DEBUG and not MFA_REQUIRED:
     raise ImproperlyConfigured("MFA_REQUIRED cannot be turned off when DEBUG is off.")
-# Failed sign-ins: allauth's default of 5 per email address per 5 minutes (and 10 a minute per IP), counted in the
-# shared cache so that every app server sees the same counts.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+# Failed sign-ins, counted in the shared cache so that every app server sees the same counts: 5 per email address
+# per 5 minutes stops guessing one account's password from any number of addresses; 20 a minute per client address
+# slows guessing across many accounts. An address over its limit is refused even the right password (allauth checks
+# the limit first), so that a limited address learns nothing; the per-address limit is twice allauth's default
+# so that an office or shelter sharing one address (NAT) is not locked out by one person's typos, and it applies
+# only to that address: nobody else's sign-in is refused. SECURITY.md, "Sign-in limits".
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/300s/key"}
+# Behind a reverse proxy every request comes from the proxy's address. ALLAUTH_TRUSTED_PROXY_COUNT is how many
+# proxies under our control append to X-Forwarded-For (Caddy or nginx in front: 1); the client's address is then read
+# from that many entries from the right, which a client cannot forge. 0 (no proxy): X-Forwarded-For is ignored. Or
+# ALLAUTH_TRUSTED_CLIENT_IP_HEADER names a header the proxy sets to the client's address (nginx: X-Real-IP), read
+# instead of X-Forwarded-For; a request without it is refused.
+try:
+    ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT") or 0)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "ALLAUTH_TRUSTED_PROXY_COUNT must be a whole number (0, or 1 behind Caddy or nginx)."
+    ) from error
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "ALLAUTH_TRUSTED_PROXY_COUNT must be a whole number (0, or 1 behind Caddy or nginx)."
+    )
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "").strip() or None
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Referral network")
 
 # Sessions and cookies.
