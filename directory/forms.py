@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,71 @@ def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceFiel
     return field
 
 
-class CrispyFormMixin:
+def _out_of_range_id(field: forms.ModelChoiceField, values) -> object | None:
+    """The first submitted value that is a whole number outside what the key column can hold, if any.
+
+    Django's own lookups answer "no such row" for such a number in an exact match, but the multi-select's
+    `id IN (...)` sends it to the database: PostgreSQL fails with "integer out of range" and SQLite's driver with
+    an OverflowError, both a 500. No row can have such an id, so it is simply an invalid choice."""
+    queryset = field.queryset
+    if queryset is None:
+        return None
+    model = queryset.model
+    key = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+    try:
+        low, high = connections[queryset.db].ops.integer_field_range(key.get_internal_type())
+    except KeyError:  # not an integer column (a UUID, a slug): nothing to overflow
+        return None
+    for value in values:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            continue  # not a number at all: Django's own check refuses it
+        if (low is not None and number < low) or (high is not None and number > high):
+            return value
+    return None
+
+
+class IdsInRangeMixin:
+    """For a ModelMultipleChoiceField: an id beyond the database's integer range is an invalid choice, not a 500."""
+
+    def _check_values(self, value):
+        if isinstance(value, list | tuple) and (bad := _out_of_range_id(self, value)) is not None:  # type: ignore[arg-type]
+            raise ValidationError(
+                self.error_messages["invalid_choice"],  # type: ignore[attr-defined]
+                code="invalid_choice",
+                params={"value": bad},
+            )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class ModelMultipleChoiceField(IdsInRangeMixin, forms.ModelMultipleChoiceField):
+    """Use instead of Django's in forms that declare their own multi-selects."""
+
+
+_IN_RANGE_CLASSES: dict[type, type] = {}
+
+
+class ModelChoicesInRangeMixin:
+    """Every form of the project mixes this in (through CrispyFormMixin, or directly): the multi-selects a ModelForm
+    makes from many-to-many fields (languages, counties) refuse out-of-range ids like any other invalid choice.
+    (Single selects need nothing: Django answers "no such row" for an out-of-range exact match.)"""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            cls = type(field)
+            if isinstance(field, forms.ModelMultipleChoiceField) and not isinstance(field, IdsInRangeMixin):
+                if cls not in _IN_RANGE_CLASSES:
+                    _IN_RANGE_CLASSES[cls] = type(cls.__name__, (IdsInRangeMixin, cls), {})
+                # The same field, with the range check in front of its own: ModelForm builds these fields from
+                # the model, so this is the one place that reaches all of them.
+                field.__class__ = _IN_RANGE_CLASSES[cls]
+
+
+class CrispyFormMixin(ModelChoicesInRangeMixin):
     """Renders with crispy-bootstrap5 inside the template's own <form>. Checkbox lists flow in rows and text
     boxes start small, so a form with 100 counties stays usable on a phone."""
 

@@ -101,7 +101,8 @@ def positive_int_param(request: HttpRequest, name: str, default: int) -> int:
     value = request.GET.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or int(value) < 1:
+    # ASCII digits only: "²".isdigit() is true, but int("²") fails.
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise ApiError(400, f"{name} must be a whole number of 1 or more.")
     return int(value)
 

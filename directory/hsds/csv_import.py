@@ -114,9 +114,11 @@ def plan_csv(text: str, problems: list[Problem]) -> list[_Plan]:
                 values[model_field] = default if parsed is None else parsed
         for name, if_empty in [("capacity_available", 0), ("capacity_maximum", 0), ("response_hours", None)]:
             if name in cells:
-                if cells[name] and not cells[name].isdigit():
+                # ASCII digits only: "²".isdigit() is true, but int("²") fails.
+                whole = cells[name].isascii() and cells[name].isdigit()
+                if cells[name] and not whole:
                     problem(name, _("expected a whole number"))
-                values[name] = int(cells[name]) if cells[name].isdigit() else if_empty
+                values[name] = int(cells[name]) if whole else if_empty
         relations: dict[str, list] = {}
         if "counties" in cells:
             relations["counties"] = []

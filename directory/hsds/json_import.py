@@ -230,7 +230,7 @@ class _FieldValues:
         value = self.text(code)
         if not value:
             return default
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):  # "²".isdigit() is true, int("²") fails
             self.reader.problem(code, _("expected a whole number"))
             return default
         return int(value)
@@ -317,7 +317,7 @@ def _phone_plan(
         extension = ""
     elif isinstance(extension, int) and not isinstance(extension, bool) and extension >= 0:
         extension = str(extension)
-    elif isinstance(extension, str) and extension.strip().isdigit():
+    elif isinstance(extension, str) and extension.strip().isascii() and extension.strip().isdigit():
         extension = extension.strip()
     else:
         reader.problem("extension", _("expected a whole number"))

@@ -244,7 +244,9 @@ def phone_record(phone: Phone) -> dict:
         "service_id": str(phone.service_id) if phone.service_id else None,
         "number": phone.number,
         # HSDS makes the extension a number; one with other characters cannot be expressed and is left out.
-        "extension": int(phone.extension) if phone.extension.isdigit() else None,
+        "extension": int(phone.extension)
+        if phone.extension.isascii() and phone.extension.isdigit()
+        else None,
         "type": HSDS_PHONE_TYPES[phone.type],
         "description": phone.description,
         "languages": _languages("phone", phone.id, phone.languages.all()),
