@@ -150,6 +150,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Closed cases keep their personal data this many days, then only a de-identified stub remains.
 RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "90"))
+# The shortest response time a partner may promise that the network counts: a shorter promise is ignored when
+# ranking suggestions and never makes a routing's deadline shorter than this (referrals/suggestions.py, services.py).
+MIN_RESPONSE_HOURS = int(os.environ.get("MIN_RESPONSE_HOURS", "4"))
 
 # Cache: shared between app servers. The database cache works everywhere; Redis when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):

@@ -97,3 +97,21 @@ def accounts_manageable_by(user) -> QuerySet[User]:
 
 def get_account_for_user(user, pk: int) -> User:
     return get_object_or_404(accounts_manageable_by(user).select_related("organization"), pk=pk)
+
+
+# Review of partners' widenings of their services (directory/manage/coverage.py): the admins' alone.
+
+
+def reviews_for(user) -> QuerySet[Service]:
+    """The services whose widened coverage waits for an admin."""
+    if not is_directory_admin(user):
+        return Service.objects.none()
+    return Service.objects.waiting_for_review()
+
+
+def get_review_for_user(user, pk) -> Service:
+    """One service's review: a 404 for a service the user cannot see at all, a 403 for its own partner's staff
+    (they see their service, but do not review their own changes)."""
+    service = get_object_or_404(services_editable_by(user).select_related("organization", "category"), pk=pk)
+    require_directory_admin(user)
+    return service

@@ -7,8 +7,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connections
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from directory.access import organizations_editable_by, services_editable_by
@@ -65,17 +67,23 @@ class IdsInRangeMixin:
         return super()._check_values(value)  # type: ignore[misc]
 
 
-class ModelMultipleChoiceField(IdsInRangeMixin, forms.ModelMultipleChoiceField):
-    """Use instead of Django's in forms that declare their own multi-selects."""
-
-
 _IN_RANGE_CLASSES: dict[type, type] = {}
 
 
-class ModelChoicesInRangeMixin:
-    """Every form of the project mixes this in (through CrispyFormMixin, or directly): the multi-selects a ModelForm
-    makes from many-to-many fields (languages, counties) refuse out-of-range ids like any other invalid choice.
-    (Single selects need nothing: Django answers "no such row" for an out-of-range exact match.)"""
+# The longest text a form takes in a text box whose model field sets no limit (a description, who is eligible).
+TEXT_AREA_LIMIT = 2000
+# Text fields this long or longer say their limit under the box; shorter ones (a name, an email) only stop typing.
+SHOWN_LIMIT_FROM = 200
+
+
+class BoundedInputMixin:
+    """Every form of the project mixes this in (through CrispyFormMixin, or directly), for input nobody types:
+
+    - the multi-selects a ModelForm makes from many-to-many fields (languages, counties) refuse out-of-range ids
+      like any other invalid choice (single selects need nothing: Django answers "no such row" for an
+      out-of-range exact match);
+    - every free-text field has a length limit: the browser stops typing at it (`maxlength`), longer text boxes
+      say it ("Up to 2000 characters."), and the form refuses more with Django's "at most N characters"."""
 
     fields: dict[str, forms.Field]
 
@@ -89,9 +97,24 @@ class ModelChoicesInRangeMixin:
                 # The same field, with the range check in front of its own: ModelForm builds these fields from
                 # the model, so this is the one place that reaches all of them.
                 field.__class__ = _IN_RANGE_CLASSES[cls]
+            elif isinstance(field, forms.CharField) and not isinstance(field.widget, forms.HiddenInput):
+                limit_text(field)
 
 
-class CrispyFormMixin(ModelChoicesInRangeMixin):
+def limit_text(field: forms.CharField) -> None:
+    """Give a text field a limit if its model set none, and show it (in the language of the request)."""
+    if field.max_length is None:
+        field.max_length = TEXT_AREA_LIMIT
+        field.validators.append(MaxLengthValidator(TEXT_AREA_LIMIT))
+    field.widget.attrs["maxlength"] = str(field.max_length)
+    # A plain text field, not a URL or an email address, whose limit matters to what people write.
+    long_text = type(field) is forms.CharField and field.max_length >= SHOWN_LIMIT_FROM
+    if long_text or isinstance(field.widget, forms.Textarea):
+        limit = gettext("Up to %(count)d characters.") % {"count": field.max_length}
+        field.help_text = f"{field.help_text} {limit}" if field.help_text else limit
+
+
+class CrispyFormMixin(BoundedInputMixin):
     """Renders with crispy-bootstrap5 inside the template's own <form>. Checkbox lists flow in rows and text
     boxes start small, so a form with 100 counties stays usable on a phone."""
 

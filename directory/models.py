@@ -2,14 +2,14 @@ import re
 import unicodedata
 import uuid
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypedDict, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypedDict, cast, overload
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -306,6 +306,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return reverse("home")
 
 
+# Partner staff may declare at most this many places for a new service, until an admin sets another limit.
+DEFAULT_CAPACITY_LIMIT = 25
+
+
 class ServiceStatus(models.TextChoices):
     # Values are HSDS 3.0's service status enum.
     ACTIVE = "active", pgettext_lazy("service status", "Active")
@@ -319,6 +323,14 @@ class IsLocal(TypedDict):
     is_local: bool
 
 
+class Routable(TypedDict):
+    """What `ServiceQuerySet.routable_for` adds to each row (`is_local`: a boolean the stubs cannot type)."""
+
+    declared_local: bool
+    approved_local: bool
+    is_local: Any
+
+
 class ServingQuerySet[M: "Service | Phone"](models.QuerySet[M]):
     """For models with `counties` and `is_statewide` (services and phones)."""
 
@@ -327,7 +339,7 @@ class ServingQuerySet[M: "Service | Phone"](models.QuerySet[M]):
     @overload
     def serving(
         self: "ServingQuerySet[Service]", county: County
-    ) -> "models.QuerySet[WithAnnotations[Service, IsLocal]]": ...
+    ) -> "models.QuerySet[WithAnnotations[Service, Routable]]": ...
     @overload
     def serving(
         self: "ServingQuerySet[Phone]", county: County
@@ -346,8 +358,63 @@ class ServingQuerySet[M: "Service | Phone"](models.QuerySet[M]):
         return self.annotate(is_local=Exists(listed)).filter(Q(is_local=True) | Q(is_statewide=True))
 
 
+class CoverageState(models.TextChoices):
+    """Whether a service's declared coverage (counties, statewide, category) is what routing may use."""
+
+    # The declared coverage is the network's: services that admins or an import wrote, and every service that
+    # existed before partners' changes needed approval.
+    APPROVED = "approved", _("Approved")
+    # Partner staff widened it (a new service, county, category, or statewide): routing keeps to the approved
+    # copy until an admin approves.
+    PENDING = "pending", _("Waiting for review")
+    # An admin turned the widening down: routing keeps to the approved copy; the declared coverage stays on the
+    # public pages until someone edits it.
+    REJECTED = "rejected", _("Not approved")
+
+
 class ServiceQuerySet(ServingQuerySet["Service"]):
-    pass
+    def routable_for(
+        self, county: County, category: "ServiceCategory"
+    ) -> "models.QuerySet[WithAnnotations[Service, Routable]]":
+        """Services the routing may suggest for a need in `county` and `category`: active, accepting referrals, at
+        a partner organization, and serving the county in that category both as declared (so a partner's
+        narrowing counts at once) and as approved (so its widening counts only once an admin approved it). Each
+        is marked `is_local` when it lists the county in both.
+
+        The approved copy (`approved_*`) is read only for services whose coverage is not approved as declared.
+        """
+        declared_local = Exists(
+            Service.counties.through.objects.filter(service=OuterRef("pk"), county=county)
+        )
+        approved_local = Exists(
+            Service.approved_counties.through.objects.filter(service=OuterRef("pk"), county=county)
+        )
+        as_declared = Q(coverage_state=CoverageState.APPROVED)
+        routable = (
+            self.filter(
+                category=category,
+                status=ServiceStatus.ACTIVE,
+                accepting_referrals=True,
+                organization__is_partner=True,
+            )
+            .annotate(declared_local=declared_local, approved_local=approved_local)
+            .filter(Q(declared_local=True) | Q(is_statewide=True))
+            .filter(
+                as_declared
+                | (Q(approved_category=category) & (Q(approved_local=True) | Q(approved_is_statewide=True)))
+            )
+            .annotate(
+                is_local=ExpressionWrapper(
+                    Q(declared_local=True) & (as_declared | Q(approved_local=True)),
+                    output_field=models.BooleanField(),
+                )
+            )
+        )
+        # The stubs type the ExpressionWrapper's output as Any; the annotations are the ones declared.
+        return cast("models.QuerySet[WithAnnotations[Service, Routable]]", routable)
+
+    def waiting_for_review(self) -> Self:
+        return self.filter(coverage_state=CoverageState.PENDING)
 
 
 class PhoneQuerySet(ServingQuerySet["Phone"]):
@@ -383,6 +450,11 @@ class Service(models.Model):
     accepting_referrals = models.BooleanField(_("accepting referrals"), default=True)
     capacity_available = models.PositiveIntegerField(_("places available"), default=0)
     capacity_maximum = models.PositiveIntegerField(_("total places"), default=0)
+    capacity_limit = models.PositiveIntegerField(
+        _("most places partner staff may declare"),
+        default=DEFAULT_CAPACITY_LIMIT,
+        help_text=_("Set by the network's administrators. Routing never counts more places than this."),
+    )
     response_hours = models.PositiveIntegerField(
         _("promised response time (hours)"),
         null=True,
@@ -393,6 +465,27 @@ class Service(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     url = models.URLField(_("web page"), blank=True)
+    # Routing trust (see CoverageState): while a partner's widening waits, routing reads the approved copy.
+    coverage_state = models.CharField(
+        _("coverage review"),
+        max_length=10,
+        choices=CoverageState.choices,
+        default=CoverageState.APPROVED,
+        editable=False,
+    )
+    approved_category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name=_("approved category"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    approved_is_statewide = models.BooleanField(_("approved statewide"), default=False, editable=False)
+    approved_counties = models.ManyToManyField(
+        County, verbose_name=_("approved counties"), blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -418,6 +511,11 @@ class Service(models.Model):
                 name="service_response_hours_positive",
                 violation_error_message=_("A promised response time is at least one hour."),
             ),
+            models.CheckConstraint(
+                condition=Q(coverage_state__in=CoverageState.values),
+                name="service_coverage_state_valid",
+                violation_error_message=_("Unknown coverage review state."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -434,6 +532,64 @@ class Service(models.Model):
     @property
     def localized_eligibility(self) -> str:
         return localized(self, "eligibility_description")
+
+
+class ServiceChangeKind(models.TextChoices):
+    CREATED = "created", _("Added")
+    EDITED = "edited", _("Changed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not approved")
+
+
+# What a service's history keeps: the fields that decide where a need is routed, and how highly.
+TRACKED_SERVICE_FIELDS = (
+    "category",
+    "is_statewide",
+    "counties",
+    "capacity_available",
+    "capacity_maximum",
+    "capacity_limit",
+    "response_hours",
+)
+
+
+class ServiceChange(models.Model):
+    """One change to a service's coverage, category or capacity, or a review decision: who, when, old and new
+    values. Written in the same transaction as the change; never edited.
+
+    `changes` maps a field name (TRACKED_SERVICE_FIELDS) to [old, new]; a category is kept by its code and
+    counties by name, so the history reads the same after the rows it names change.
+    """
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="history"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("what"), max_length=10, choices=ServiceChangeKind.choices)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("service change")
+        verbose_name_plural = _("service changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ServiceChangeKind.values),
+                name="service_change_kind_valid",
+                violation_error_message=_("Unknown kind of change."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class PhoneType(models.TextChoices):

@@ -3,13 +3,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directory.forms import model_choice_field
+from directory.forms import BoundedInputMixin, model_choice_field
 from directory.models import County, Language, ServiceCategory, User, normalize_phone
 from referrals import policy
 from referrals.models import DeclineReason, ReferralOutcome, RoutingOutcome, Urgency
+from referrals.services import MAX_LENGTH
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(BoundedInputMixin, forms.Form):
     """What a volunteer asks a family on the phone: the minimum needed to route their needs. Nothing else."""
 
     county = forms.ModelChoiceField(County.objects.all(), label=_("County"), empty_label=_("Choose a county"))
@@ -33,18 +34,20 @@ class IntakeForm(forms.Form):
     )
     contact_name = forms.CharField(
         label=_("Name or alias"),
-        max_length=100,
+        max_length=MAX_LENGTH["contact_name"],
         required=False,
         help_text=_("An alias is fine. Never write immigration status, A-numbers, birth dates or addresses."),
     )
-    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    contact_phone = forms.CharField(label=_("Phone"), max_length=MAX_LENGTH["contact_phone"], required=False)
     safe_to_call = forms.BooleanField(label=_("Safe to call"), required=False, initial=True)
     safe_to_text = forms.BooleanField(label=_("Safe to text"), required=False)
-    best_times = forms.CharField(label=_("Best times to reach them"), max_length=200, required=False)
+    best_times = forms.CharField(
+        label=_("Best times to reach them"), max_length=MAX_LENGTH["best_times"], required=False
+    )
     notes = forms.CharField(
         label=_("Notes"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=MAX_LENGTH["notes"],
         required=False,
         help_text=_("Only what partners need to help. Encrypted and deleted after the case closes."),
     )
@@ -88,40 +91,45 @@ class IntakeForm(forms.Form):
         return cleaned
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(BoundedInputMixin, forms.Form):
     reason = forms.ChoiceField(
         choices=[("", _("Choose a reason.")), *DeclineReason.choices],
         label=_("Why can't you take it?"),
         error_messages={"required": _("Choose a reason.")},
     )
     note = forms.CharField(
-        label=_("Details for the hub (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Details for the hub (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=MAX_LENGTH["decline_note"],
+        required=False,
     )
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(BoundedInputMixin, forms.Form):
     outcome = forms.ChoiceField(choices=RoutingOutcome.choices, widget=forms.RadioSelect, label=_("Outcome"))
 
 
-class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+class NoteForm(BoundedInputMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_LENGTH["note"]
+    )
 
 
-class CloseForm(forms.Form):
+class CloseForm(BoundedInputMixin, forms.Form):
     outcome = forms.ChoiceField(choices=ReferralOutcome.choices, label=_("How did the case end?"))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(BoundedInputMixin, forms.Form):
     due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     assigned_to = forms.ModelChoiceField(User.objects.none(), label=_("Who"))
-    note = forms.CharField(label=_("What to check"), max_length=300, required=False)
+    note = forms.CharField(label=_("What to check"), max_length=MAX_LENGTH["follow_up_note"], required=False)
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "assigned_to").queryset = policy.hub_staff(hub.pk)
 
 
-class AssignForm(forms.Form):
+class AssignForm(BoundedInputMixin, forms.Form):
     assignee = forms.ModelChoiceField(User.objects.none(), label=_("Assign to"))
 
     def __init__(self, *args, hub, **kwargs):

@@ -328,13 +328,32 @@ def can_see_contact(user, referral: Referral, *, consent: Consent | None = None)
     return live.exists()
 
 
+def consent_withdrawn(referral: Referral, *, consent: Consent | None = None) -> bool:
+    """The family took back its consent (and gave none since). `consent`: the active one, if the caller has it."""
+    if consent is not None:
+        return False
+    return active_consent(referral) is None and referral.consents.filter(revoked_at__isnull=False).exists()
+
+
 def notes_visible_to(
-    user, referral: Referral, notes: QuerySet[Note], *, routings: list[Routing], show_contact: bool
+    user,
+    referral: Referral,
+    notes: QuerySet[Note],
+    *,
+    routings: list[Routing],
+    show_contact: bool,
+    consent: Consent | None = None,
 ) -> QuerySet[Note]:
     """Hub staff on the case read every note. A partner reads its own routings' notes up to each routing's end, and
-    the hub's notes only while it may see the contact details. `routings`: those of the case the person sees."""
+    the hub's notes only while it may see the contact details. `routings`: those of the case the person sees;
+    `consent`: the case's active consent, if the caller has read it.
+
+    Once the family withdraws consent a partner reads no notes about it, its own included: notes are free text, and
+    a partner's own note may hold what consent covered (one held the family's new phone number)."""
     if manages(user, referral):
         return notes
+    if consent_withdrawn(referral, consent=consent):
+        return notes.none()
     allowed = Q(pk__in=[])
     for routing in own_routings(user, routings):
         condition = Q(routing=routing)
@@ -355,11 +374,29 @@ def events_visible_to(
     return events.filter(routing__in=own_routings(user, routings))
 
 
-def may_add_note(user, referral: Referral, routing: Routing | None) -> bool:
-    """Hub staff on the case write notes on the case; a partner only on its own live routing."""
+def may_add_note(
+    user, referral: Referral, routing: Routing | None, *, consent: Consent | None = None
+) -> bool:
+    """Hub staff on the case write notes on the case; a partner only on its own live routing, and not once the family
+    has withdrawn consent.
+
+    Why none at all after the withdrawal, rather than "a note that says what it did, without contact details": no
+    check can tell a note without contact details from one with them (a phone number spelled out, an address in
+    words), and the partner could not read its note back anyway. The partner still accepts, declines and records the
+    outcome, which is what the hub needs to know; anything else it tells the hub by phone.
+    `consent`: the case's active consent, if the caller has read it."""
     if routing is None:
         return manages(user, referral)
-    return may_answer_routing(user, routing)
+    return may_answer_routing(user, routing) and not consent_withdrawn(referral, consent=consent)
+
+
+def person_shown(user, referral: Referral, person: User) -> str:
+    """How a person of the case (a note's author, who did something on the timeline) is named to this viewer: by
+    name to hub staff who manage the case and to the person's own colleagues; to anyone else (a partner looking at
+    the hub's work) by their organization. Partners learn which hub works on the case, not who at the hub does."""
+    if manages(user, referral) or person.organization_id == user.organization_id:
+        return str(person)
+    return person.organization.name if person.organization_id else ""
 
 
 # Search, the access log and the export.

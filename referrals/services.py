@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,25 @@ def _require(condition: bool) -> None:
         raise PermissionDenied
 
 
+# The longest text each free-text field takes. The forms show and enforce the same limits; the services enforce them
+# again, so that nothing that skips a form (a command, a future view) stores a novel in an encrypted field.
+MAX_LENGTH = {
+    "contact_name": 100,
+    "contact_phone": 30,
+    "best_times": 200,
+    "notes": 2000,
+    "note": 2000,
+    "decline_note": 1000,
+    "follow_up_note": 300,
+}
+
+
+def _check_length(**texts: str) -> None:
+    """Refuse a text longer than its field's limit, with the forms' own message (Django's validator)."""
+    for name, text in texts.items():
+        MaxLengthValidator(MAX_LENGTH[name])(text)
+
+
 def response_deadline(*, urgency: str, service: Service | None, now: datetime) -> datetime:
     hours = DEFAULT_RESPONSE_HOURS[Urgency(urgency)]
     if service is not None and service.response_hours:
@@ -98,8 +118,9 @@ def referral_create(
     _require(policy.may_create_referral(user))
     hub_id = user.organization_id
     assert hub_id is not None  # may_create_referral refuses anyone without an organization
+    _check_length(contact_name=contact_name, contact_phone=contact_phone, best_times=best_times, notes=notes)
     if intake_token is not None:
-        existing = Referral.objects.filter(intake_token=intake_token, hub_id=hub_id).first()
+        existing = _own_intake(user, intake_token)
         if existing is not None:
             return existing
     categories = list(categories)
@@ -127,7 +148,7 @@ def referral_create(
             referral.save()
     except IntegrityError:
         # Two submissions of the same form raced: the other one won, show its referral.
-        existing = Referral.objects.filter(intake_token=intake_token, hub_id=hub_id).first()
+        existing = _own_intake(user, intake_token) if intake_token is not None else None
         if existing is None:
             raise
         return existing
@@ -140,6 +161,29 @@ def referral_create(
         record.categories.set(list(consent_categories) or categories)
         _event(referral, EventKind.CONSENT_RECORDED, user)
     return referral
+
+
+class IntakeTokenUsed(ValidationError):
+    """An intake form sent twice by someone other than the person who first sent it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("This intake form was already sent. Enter the case again in the new form below."),
+            code="intake_token_used",
+        )
+
+
+def _own_intake(user: User, intake_token: uuid.UUID) -> Referral | None:
+    """The case this person already logged with this intake form (a double tap, a resent form), if any.
+
+    The same token from anyone else (another volunteer of the hub, another hub, a copied form) is refused, without
+    saying which case it belongs to: answering with that case would show one volunteer another's reference."""
+    existing = Referral.objects.filter(intake_token=intake_token).first()
+    if existing is None:
+        return None
+    if existing.hub_id == user.organization_id and existing.created_by_id == user.pk:
+        return existing
+    raise IntakeTokenUsed
 
 
 def _lock_referral(referral: Referral) -> Referral:
@@ -252,6 +296,7 @@ def routing_accept(*, user: User, routing: Routing) -> Routing:
 def routing_decline(*, user: User, routing: Routing, reason: str, note: str = "") -> Routing:
     if reason not in DeclineReason.values:
         raise ValidationError(_("Choose a reason."))
+    _check_length(decline_note=note)
     routing = _partner_transition(user, routing, [RoutingStatus.PENDING])
     now = timezone.now()
     _move_routing(
@@ -342,6 +387,7 @@ def note_add(*, user: User, referral: Referral, body: str, routing: Routing | No
     body = body.strip()
     if not body:
         raise ValidationError(_("Write the note first."))
+    _check_length(note=body)
     referral = _lock_referral(referral)
     if not referral.is_open:
         # A closed case, and above all a purged one, takes no new free text about the family.
@@ -351,8 +397,8 @@ def note_add(*, user: User, referral: Referral, body: str, routing: Routing | No
         _require(policy.answers_for(user, routing) and routing.need.referral_id == referral.pk)
         if not routing.is_live:
             raise Conflict
-    else:
-        _require(policy.manages(user, referral))
+    # Who may write at all (a partner: not once the family withdrew consent) is the policy's.
+    _require(policy.may_add_note(user, referral, routing))
     note = Note.objects.create(referral=referral, routing=routing, author=user, body=body)
     _event(referral, EventKind.NOTE, user, routing=routing)
     return note
@@ -362,6 +408,7 @@ def note_add(*, user: User, referral: Referral, body: str, routing: Routing | No
 def follow_up_add(
     *, user: User, referral: Referral, due_date: date, assigned_to: User, note: str = ""
 ) -> FollowUp:
+    _check_length(follow_up_note=note)
     referral = _lock_referral(referral)
     _require(policy.manages(user, referral) and referral.is_open)
     if not policy.may_be_assigned(assigned_to, referral):

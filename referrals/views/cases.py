@@ -58,6 +58,13 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
                     consent_language=data["consent_language"],
                     intake_token=data["intake_token"],
                 )
+            except services.IntakeTokenUsed as error:
+                # Someone else's form (or another hub's): say so, and give this form a token of its own.
+                data = request.POST.copy()
+                data["intake_token"] = str(uuid.uuid4())
+                form = IntakeForm(data)
+                form.is_valid()
+                form.add_error(None, error)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -102,10 +109,16 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
         routing.decline_form = DeclineForm(auto_id=f"id_routing{routing.pk}_%s")
         routing.complete_form = CompleteForm(auto_id=f"id_routing{routing.pk}_%s")
 
-    all_notes = Note.objects.filter(referral=referral).select_related("author", "routing__organization")
-    notes = list(
-        policy.notes_visible_to(user, referral, all_notes, routings=routings, show_contact=show_contact)
+    all_notes = Note.objects.filter(referral=referral).select_related(
+        "author__organization", "routing__organization"
     )
+    notes = list(
+        policy.notes_visible_to(
+            user, referral, all_notes, routings=routings, show_contact=show_contact, consent=consent
+        )
+    )
+    for note in notes:
+        note.shown_author = policy.person_shown(user, referral, note.author)
     if log_view and (
         (show_contact and (referral.contact_name or referral.contact_phone or referral.notes)) or notes
     ):
@@ -114,7 +127,15 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
     events = ReferralEvent.objects.filter(referral=referral).select_related(
         "actor__organization", "routing__organization", "need__category"
     )
-    events = policy.events_visible_to(user, referral, events, routings=routings)
+    events = list(policy.events_visible_to(user, referral, events, routings=routings))
+    for event in events:
+        event.shown_actor = policy.person_shown(user, referral, event.actor) if event.actor else ""
+    # The live routings a partner may write a note on (none once the family withdrew consent).
+    note_routings = [
+        routing
+        for routing in own_routings
+        if routing.is_live and policy.may_add_note(user, referral, routing, consent=consent)
+    ]
 
     context = {
         "referral": referral,
@@ -126,6 +147,8 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
         "needs": needs,
         "own_routings": own_routings,
         "notes": notes,
+        "note_routings": note_routings,
+        "may_write_note": (manages and referral.is_open) or (show_contact and bool(note_routings)),
         "events": events,
         "note_form": NoteForm(),
         "close_form": CloseForm(),
@@ -145,7 +168,7 @@ def add_note(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     referral = get_referral_for_user(user, reference)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(_("Write the note first."))
+        raise ValidationError(form.errors["body"] if form["body"].value() else _("Write the note first."))
     routing = None
     if not policy.manages(user, referral):
         routing = get_routing_for_partner(user, referral, int_or_404(request.POST.get("routing")))

@@ -108,7 +108,7 @@ def decline_routing(request: AuthenticatedRequest, reference: str, routing_id: i
     routing = get_routing_for_partner(request.user, referral, routing_id)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(_("Choose a reason."))
+        raise ValidationError([message for errors in form.errors.values() for message in errors])
     services.routing_decline(user=request.user, routing=routing, **form.cleaned_data)
     messages.success(request, _("Declined. The hub will send the need elsewhere."))
     return redirect("referrals:queue")
