@@ -22,7 +22,6 @@ from accounts.forms import AccountForm, InvitationForm
 from directory import access
 from directory.manage.common import (
     GET_OR_POST,
-    Column,
     RecordTable,
     initial_organization,
     posted,
@@ -43,12 +42,7 @@ admin_reauthenticated = reauthentication_required(enabled=_is_admin)
 
 
 USER_TABLE = RecordTable(
-    columns=(
-        Column(_lazy("Email")),
-        Column(_lazy("Organization")),
-        Column(_lazy("Role")),
-        Column(_lazy("Status")),
-    ),
+    columns=(_lazy("Email"), _lazy("Organization"), _lazy("Role"), _lazy("Status")),
     count=ngettext_lazy("%(counter)s account", "%(counter)s accounts", "counter"),
     empty=_lazy("No account matches these filters."),
     row_template="accounts/user_list.html#user_row",

@@ -46,13 +46,17 @@ class RecordTable:
     """What the one table of record_list.html needs to show one kind of record; every list declares one, so
     the table around the rows is written once and each kind writes only its row."""
 
-    columns: tuple[Column, ...]
+    columns: tuple["StrOrPromise | Column", ...]  # a heading, or a Column where it needs a class
     # ngettext_lazy(singular, plural, "counter"): picks its plural form from the number of matching records.
     count: "StrOrPromise"
     empty: "StrOrPromise"  # "No … matches these filters."
     row_template: str  # "app/template.html#partial", rendered once a record as `record`
     # Shown above the count line (an alert, say); rendered with the list's context.
     before_template: str = ""
+
+    @property
+    def headings(self) -> list[Column]:
+        return [column if isinstance(column, Column) else Column(column) for column in self.columns]
 
 
 def render_record_list(
