@@ -40,6 +40,7 @@ from directory.forms import (
     ServiceForm,
     TextAlertForm,
 )
+from directory.manage import coverage, review
 from directory.manage.common import (
     GET_OR_POST,
     Column,
@@ -49,7 +50,7 @@ from directory.manage.common import (
     render_record_list,
     save_form,
 )
-from directory.models import Organization, Phone, Service
+from directory.models import CoverageState, Organization, Phone, Service
 from directory.types import AuthenticatedRequest
 
 
@@ -221,9 +222,10 @@ def service_create(request: AuthenticatedRequest, slug: str | None = None) -> Ht
     form = _service_form_class(request.user)(posted(request), instance=service, user=request.user)
     if form.is_valid():
         with transaction.atomic():
-            service = save_form(form)
+            service = coverage.service_save(form=form, user=request.user)
             _confirm_listing(service.organization)
         messages.success(request, _("Service added."))
+        _say_if_waiting(request, service)
         return redirect(service.organization)
     organization = service.organization if slug else None
     return _render_service_form(request, form, _("Add a service"), organization)
@@ -235,15 +237,32 @@ def service_edit(request: AuthenticatedRequest, pk) -> HttpResponse:
     form = _service_form_class(request.user)(posted(request), instance=service, user=request.user)
     if form.is_valid():
         with transaction.atomic():
-            service = save_form(form)
+            service = coverage.service_save(form=form, user=request.user)
             _confirm_listing(service.organization)
         messages.success(request, _("Service saved. The listing is marked as current."))
+        _say_if_waiting(request, service)
         return redirect(service.organization)
-    return _render_service_form(request, form, _("Edit service"), service.organization)
+    return _render_service_form(request, form, _("Edit service"), service.organization, service=service)
+
+
+def _say_if_waiting(request: AuthenticatedRequest, service: Service) -> None:
+    if service.coverage_state == CoverageState.PENDING and not access.is_directory_admin(request.user):
+        messages.info(
+            request,
+            _(
+                "Where or what this service serves grew. It shows on the public pages now; referrals are "
+                "suggested for the new part once a network administrator approves it."
+            ),
+        )
 
 
 def _render_service_form(
-    request: AuthenticatedRequest, form: ServiceForm, title: str, organization: Organization | None
+    request: AuthenticatedRequest,
+    form: ServiceForm,
+    title: str,
+    organization: Organization | None,
+    *,
+    service: Service | None = None,
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -252,7 +271,82 @@ def _render_service_form(
         "note": _("Saving marks the organization's listing as confirmed today."),
         "cancel_url": organization.get_absolute_url() if organization else reverse("manage:service_list"),
     }
+    if service is not None:
+        context |= _service_history_context(request, service)
     return render(request, "directory/manage/record_form.html", context)
+
+
+def _service_history_context(request: AuthenticatedRequest, service: Service) -> dict[str, Any]:
+    """The service's review state and history (newest first), for the admins and the owning partner's staff:
+    only they can open the edit page. Partners see their own colleagues by name and anyone else by role."""
+    is_admin = access.is_directory_admin(request.user)
+    entries = service.history.select_related("actor")
+    return {
+        "coverage_state": service.coverage_state,
+        "coverage_pending": service.coverage_state == CoverageState.PENDING,
+        "coverage_rejected": service.coverage_state == CoverageState.REJECTED,
+        "review_url": reverse("manage:review_detail", kwargs={"pk": service.pk}) if is_admin else "",
+        "history": [
+            review.history_entry(entry, viewer=request.user, names=is_admin, labels=review.value_labels())
+            for entry in entries
+        ],
+    }
+
+
+# Review of partners' widenings: admins only.
+
+
+@require_GET
+def review_list(request: AuthenticatedRequest) -> HttpResponse:
+    access.require_directory_admin(request.user)
+    pending = access.reviews_for(request.user).select_related("organization", "category")
+    labels = review.value_labels()
+    items = [review.review_item(service, labels=labels) for service in pending]
+    return render(
+        request,
+        "directory/manage/review_list.html",
+        {"section": "reviews", "items": items, "title": _("Coverage changes to review")},
+    )
+
+
+@require_GET
+def review_detail(request: AuthenticatedRequest, pk) -> HttpResponse:
+    service = access.get_review_for_user(request.user, pk)
+    return render(
+        request,
+        "directory/manage/review_detail.html",
+        {
+            "section": "reviews",
+            "item": review.review_item(service, labels=review.value_labels()),
+            "stamp": coverage.review_stamp(service),
+            "title": _("Coverage change to review"),
+        },
+    )
+
+
+@require_POST
+def review_decide(request: AuthenticatedRequest, pk, approve: bool) -> HttpResponse:
+    service = access.get_review_for_user(request.user, pk)
+    try:
+        coverage.coverage_decide(
+            service=service, user=request.user, approve=approve, stamp=request.POST.get("stamp", "")
+        )
+    except coverage.ReviewOutdated:
+        messages.error(
+            request,
+            _(
+                "This service changed after you opened the review, or someone decided already. Review it again."
+            ),
+        )
+        if service.coverage_state == CoverageState.PENDING:
+            return redirect("manage:review_detail", pk=service.pk)
+        return redirect("manage:review_list")
+    if approve:
+        message = _("Approved: %(service)s is suggested for what it now declares.")
+    else:
+        message = _("Not approved: %(service)s stays suggested only for what was approved before.")
+    messages.success(request, message % {"service": service.localized_name})
+    return redirect("manage:review_list")
 
 
 # Hotlines and office lines, text alerts, resources: the admins' alone, and alike: one set of views serves all
