@@ -274,18 +274,51 @@ class ServiceForm(CrispyFormMixin, forms.ModelForm):
                     params={"available": available, "maximum": maximum},
                 ),
             )
+        self.check_capacity_limit(self.capacity_limit())
         return cleaned
+
+    def capacity_limit(self) -> int | None:
+        """The most places this form may declare: the limit the network's admins set for the service."""
+        return self.instance.capacity_limit
+
+    def check_capacity_limit(self, limit: int | None) -> None:
+        """Partner staff declare places within the admins' limit: routing trusts no more than that."""
+        if limit is None:
+            return
+        for name in ("capacity_available", "capacity_maximum"):
+            value = self.cleaned_data.get(name)
+            if value is not None and value > limit:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _(
+                            "The network allows at most %(limit)s places for this service. "
+                            "Ask a network administrator if you can take more."
+                        ),
+                        params={"limit": limit},
+                        code="above_capacity_limit",
+                    ),
+                )
 
 
 class AdminServiceForm(ServiceForm):
-    """Admins also choose which organization offers the service."""
+    """Admins also choose which organization offers the service, and the most places its staff may declare."""
 
     class Meta(ServiceForm.Meta):
-        fields = ["organization", *SERVICE_FIELDS]
+        fields = ["organization", *SERVICE_FIELDS, "capacity_limit"]
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         model_choice_field(self, "organization").queryset = organizations_editable_by(user)
+        self.fields["capacity_limit"].required = False
+
+    def clean_capacity_limit(self) -> int:
+        """Left empty: the limit stays as it was."""
+        value = self.cleaned_data.get("capacity_limit")
+        return self.instance.capacity_limit if value is None else value
+
+    def capacity_limit(self) -> int | None:
+        return self.cleaned_data.get("capacity_limit")
 
 
 class PhoneForm(CrispyFormMixin, forms.ModelForm):

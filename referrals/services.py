@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
@@ -89,9 +90,14 @@ def _check_length(**texts: str) -> None:
 
 
 def response_deadline(*, urgency: str, service: Service | None, now: datetime) -> datetime:
+    """The urgency's deadline, or sooner when the service promises to answer sooner, but never sooner than the
+    network's MIN_RESPONSE_HOURS: a 1-hour promise (an honest one, or one made to be ranked first) would otherwise
+    expire routings before anyone could answer and bounce families between organizations. A shorter promise
+    counts as the minimum, not as no promise: the family is still owed the quicker answer the partner offered."""
     hours = DEFAULT_RESPONSE_HOURS[Urgency(urgency)]
     if service is not None and service.response_hours:
-        hours = min(hours, service.response_hours)
+        promised = max(service.response_hours, settings.MIN_RESPONSE_HOURS)
+        hours = min(hours, promised)
     return now + timedelta(hours=hours)
 
 
