@@ -1,6 +1,7 @@
 """Account forms for admins: what the admin typed, in shape. The rules about roles (a role fits its organization,
-nobody drops their own admin role) are the services' (accounts/services.py); the view shows their errors here.
-Email and password stay the person's own once the account exists."""
+nobody drops their own admin role, an address belongs to one account) are the services' (accounts/services.py); the
+view shows their errors here. The password stays the person's own; the sign-in address is the administrators' to
+change (where password resets go), here and nowhere else."""
 
 from typing import cast
 
@@ -8,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import email_in_use
 from directory.access import organizations_editable_by
 from directory.forms import CrispyFormMixin
 from directory.models import User
@@ -30,17 +32,23 @@ class InvitationForm(CrispyFormMixin, forms.ModelForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        if email_in_use(email):
             raise ValidationError(_("There is already an account with this email address."))
         return email
 
 
 class AccountForm(CrispyFormMixin, forms.ModelForm):
-    """An existing account's organization and role, display name and language."""
+    """An existing account's sign-in address, organization and role, display name and language."""
 
     class Meta:
         model = User
-        fields = ["display_name", "organization", "role", "preferred_language"]
+        fields = ["email", "display_name", "organization", "role", "preferred_language"]
+        help_texts = {
+            "email": _(
+                "The person signs in with this address and receives password resets at it. A change is told to "
+                "the old address."
+            )
+        }
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -48,3 +56,9 @@ class AccountForm(CrispyFormMixin, forms.ModelForm):
         organization.queryset = organizations_editable_by(user)
         organization.required = True
         self.build_helper()
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email_in_use(email, besides=self.instance):
+            raise ValidationError(_("There is already an account with this email address."))
+        return email

@@ -14,6 +14,7 @@ class AccountAction(models.TextChoices):
     CHANGED = "changed", _("Organization or role changed")
     DEACTIVATED = "deactivated", _("Deactivated")
     REACTIVATED = "reactivated", _("Reactivated")
+    EMAIL_CHANGED = "email_changed", _("Email address changed")
 
 
 class AccountEvent(models.Model):
@@ -52,6 +53,9 @@ class AccountEvent(models.Model):
     )
     old_is_active = models.BooleanField(_("active before"), null=True, blank=True)
     new_is_active = models.BooleanField(_("active after"), null=True, blank=True)
+    # Only for an email change: the sign-in address before and after (where password resets go).
+    old_email = models.EmailField(_("email before"), blank=True)
+    new_email = models.EmailField(_("email after"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:

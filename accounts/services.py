@@ -1,10 +1,17 @@
-"""Every change to an account's access: invite, change organization or role, deactivate, reactivate.
+"""Every change to an account's access: invite, change organization or role or sign-in address, deactivate,
+reactivate.
 
 Each one is atomic, validates the account with `full_clean()` before saving, and writes its AccountEvent in the
 same transaction. What must not happen for a change that was rolled back happens on commit: the invitation email,
 and signing the person out where their access shrinks. A hub role opened to someone is logged and told to the
 hub's coordinators (referrals.audit.case_access_granted), because administrators see no cases themselves and must
-not be able to give themselves access quietly through a second account.
+not be able to give themselves access quietly through a second account; a coordinator deactivated, demoted or moved
+away is told to the hub's remaining coordinators (referrals.audit.coordinator_removed), so that emptying a hub of
+coordinators before such a grant is not quiet either (both tell the other administrators when no coordinator is
+left).
+
+The sign-in address is where password resets go, so only an administrator changes it (allauth's own email page is
+closed, accounts.views.email_closed); the change is recorded and told to the old address.
 
 The rules an administrator cannot break, whatever the form says, live here: a role fits its organization; nobody
 deactivates themselves or drops their own admin role (someone else must make that call, so the network is never
@@ -16,6 +23,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,7 +37,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountAction, AccountEvent
 from directory.forms import check_role_fits_organization
 from directory.models import Organization, Role, User
-from referrals.audit import case_access_granted
+from referrals.audit import case_access_granted, coordinator_removed
 
 
 def _check_role(role: str, organization: Organization) -> None:
@@ -40,11 +48,19 @@ def _check_role(role: str, organization: Organization) -> None:
 
 
 def _record(
-    *, by: User, account: User, action: str, before: tuple[str, UUID | None, bool | None] = ("", None, None)
+    *,
+    by: User,
+    account: User,
+    action: str,
+    before: tuple[str, UUID | None, bool | None] = ("", None, None),
+    old_email: str = "",
 ) -> AccountEvent:
-    """The audit row: `before` is (role, organization id, active) as they were; after is read off the account."""
+    """The audit row: `before` is (role, organization id, active) as they were; after is read off the account.
+    An email change also records the old address (the new one is read off the account)."""
     old_role, old_organization_id, old_is_active = before
     event = AccountEvent(
+        old_email=old_email,
+        new_email=account.email if old_email else "",
         actor=by,
         account=account,
         action=action,
@@ -62,6 +78,19 @@ def _record(
 
 def _state(account: User) -> tuple[str, UUID | None, bool]:
     return (account.role, account.organization_id, account.is_active)
+
+
+def _coordinated_hub(state: tuple[str, UUID | None, bool]) -> UUID | None:
+    """The hub an account in this state coordinates, if it is an active coordinator."""
+    role, organization_id, is_active = state
+    return organization_id if role == Role.COORDINATOR and is_active else None
+
+
+def _tell_if_coordinator_removed(*, by: User, account: User, before: tuple[str, UUID | None, bool]) -> None:
+    """A hub losing a coordinator (deactivated, demoted, moved to another organization) is told."""
+    hub_id = _coordinated_hub(before)
+    if hub_id is not None and _coordinated_hub(_state(account)) != hub_id:
+        coordinator_removed(by=by, account=account, hub_id=hub_id)
 
 
 def send_invitation(account: User) -> None:
@@ -138,12 +167,15 @@ def account_change_role(
     role: str,
     display_name: str | None = None,
     preferred_language: str | None = None,
+    email: str | None = None,
 ) -> User:
-    """Moves an account to another organization and/or role. The display name and language travel with it, so
-    the account page saves in one transaction; only a change of organization or role is an access change, so
-    only that writes an AccountEvent and signs the person out (their open pages must not keep what the old role
-    showed). An administrator staying an administrator keeps their sessions: their access does not depend on
-    their organization."""
+    """Moves an account to another organization and/or role. The display name, language and sign-in address
+    travel with it, so the account page saves in one transaction; only a change of organization or role is an
+    access change, so only that writes an AccountEvent of that kind and signs the person out (their open pages
+    must not keep what the old role showed). An administrator staying an administrator keeps their sessions:
+    their access does not depend on their organization. A new address is account_change_email's."""
+    if email is not None:
+        account_change_email(by=by, account=account, email=email)
     account = User.objects.select_for_update().get(pk=account.pk)
     before = _state(account)
     if account.pk == by.pk and account.role == Role.ADMIN and role != Role.ADMIN:
@@ -163,6 +195,7 @@ def account_change_role(
     account.save(update_fields=fields)
     if (account.role, account.organization_id) != before[:2]:
         _record(by=by, account=account, action=AccountAction.CHANGED, before=before)
+        _tell_if_coordinator_removed(by=by, account=account, before=before)
         case_access_granted(by=by, account=account)
         if not (before[0] == Role.ADMIN and account.role == Role.ADMIN):
             _end_sessions_on_commit(account)
@@ -183,6 +216,7 @@ def account_deactivate(*, by: User, account: User) -> User:
     account.full_clean()
     account.save(update_fields=["is_active"])
     _record(by=by, account=account, action=AccountAction.DEACTIVATED, before=before)
+    _tell_if_coordinator_removed(by=by, account=account, before=before)
     _end_sessions_on_commit(account)
     return account
 
@@ -199,4 +233,64 @@ def account_reactivate(*, by: User, account: User) -> User:
     account.save(update_fields=["is_active"])
     _record(by=by, account=account, action=AccountAction.REACTIVATED, before=before)
     case_access_granted(by=by, account=account)
+    return account
+
+
+def email_in_use(email: str, *, besides: User | None = None) -> bool:
+    """Whether another account signs in with this address or has it among allauth's addresses (any case)."""
+    users = User.objects.filter(email__iexact=email)
+    addresses = EmailAddress.objects.filter(email__iexact=email)
+    if besides is not None:
+        users = users.exclude(pk=besides.pk)
+        addresses = addresses.exclude(user=besides)
+    return users.exists() or addresses.exists()
+
+
+def send_email_changed_notice(*, old_email: str, new_email: str, by_email: str, language: str) -> None:
+    """Told to the old address, in the person's language: if they did not ask for it, someone may be diverting
+    their password resets. It names the new address and the administrator, and holds no link to act on."""
+    context = {
+        "old_email": old_email,
+        "new_email": new_email,
+        "changed_by": by_email,
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(language):
+        subject = render_to_string("accounts/email/email_changed_subject.txt", context).strip()
+        body = render_to_string("accounts/email/email_changed_message.txt", context)
+    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, [old_email])
+
+
+@transaction.atomic
+def account_change_email(*, by: User, account: User, email: str) -> User:
+    """Changes the address a person signs in with and receives password resets at. Only administrators reach
+    this (the account page asks for their password again first). allauth's address rows follow, so the old
+    address no longer finds the account (a password reset for it sends no link) and the new one is the only one.
+    An address another account uses is refused. The same address (in any case) changes nothing."""
+    email = email.strip().lower()
+    account = User.objects.select_for_update().get(pk=account.pk)
+    old_email = account.email
+    if email == old_email.lower():
+        return account
+    if email_in_use(email, besides=account):
+        raise ValidationError({"email": _("There is already an account with this email address.")})
+    account.email = email
+    account.full_clean()
+    account.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=account).delete()
+    EmailAddress.objects.create(user=account, email=email, primary=True, verified=True)
+    _record(
+        by=by,
+        account=account,
+        action=AccountAction.EMAIL_CHANGED,
+        before=_state(account),
+        old_email=old_email,
+    )
+    notice = {
+        "old_email": old_email,
+        "new_email": email,
+        "by_email": by.email,
+        "language": account.preferred_language,
+    }
+    transaction.on_commit(lambda: send_email_changed_notice(**notice))
     return account

@@ -8,7 +8,7 @@ coordinators told) in accounts/services.py. Every change asks the admin for thei
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -131,3 +131,11 @@ def user_resend_invitation(request: AuthenticatedRequest, pk: int) -> HttpRespon
         services.send_invitation(account)
         messages.success(request, _("Invitation sent again to %(email)s.") % {"email": account.email})
     return redirect("accounts:user_edit", pk=account.pk)
+
+
+def email_closed(request: HttpRequest) -> HttpResponse:
+    """allauth's email page (/accounts/email/), closed to every role, whatever the method: the sign-in address is
+    where password resets go, so only an administrator changes it (on the account page, which records the change
+    and tells the old address). Adding an address, making one primary, removing or re-sending: none happens here."""
+    messages.info(request, _("Only your network's administrators can change an email address."))
+    return redirect("home")

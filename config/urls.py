@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
 from core import views as core_views
 from referrals.views import lists as referral_lists
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("", referral_lists.my_work, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("language/", core_views.switch_language, name="switch_language"),
+    # Before allauth's: its email page is closed (only administrators change an address, on the account page).
+    path("accounts/email/", account_views.email_closed, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("help/", include("directory.public.urls")),

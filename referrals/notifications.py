@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from directory.models import User
+from directory.models import Role, User
 from referrals import policy
 
 
@@ -91,20 +91,51 @@ def follow_ups_due(user_id: int, references: list[str]) -> int:
     )
 
 
+def _watchers_of_hub(hub_id, *, by: User, account: User) -> tuple[list[tuple[str, str]], bool]:
+    """Who is told of a change to who can open a hub's cases: the hub's active coordinators other than the account
+    concerned; when there are none, the network's other active administrators (neither the one who made the change
+    nor the account). Never the account alone. Returns the recipients and whether they are the administrators."""
+    coordinators = policy.coordinators_of(hub_id).exclude(pk=account.pk)
+    if coordinators.exists():
+        return _addresses(coordinators), False
+    admins = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk__in=[by.pk, account.pk])
+    return _addresses(admins), True
+
+
 @task
 def case_access_granted(account_id: int, granted_by_id: int) -> int:
-    """Tell a hub's coordinators that an account was given access to the hub's cases."""
+    """Tell a hub's coordinators (or, if it has none besides the account, the other administrators) that an account
+    was given access to the hub's cases."""
     account = User.objects.select_related("organization").get(pk=account_id)
     granted_by = User.objects.get(pk=granted_by_id)
-    recipients = [
-        (email, language)
-        for email, language in _addresses(policy.coordinators_of(account.organization_id))
-        if email != account.email
-    ]
+    recipients, to_admins = _watchers_of_hub(account.organization_id, by=granted_by, account=account)
     context = {
         "account": account.email,
         "role": account.get_role_display,
+        "hub": account.organization.name if account.organization else "",
         "granted_by": granted_by.email,
+        "to_admins": to_admins,
         "link": settings.SITE_URL + reverse("referrals:access_log"),
     }
     return _send(template="case_access_granted", recipients=recipients, context=context)
+
+
+@task
+def coordinator_removed(account_id: int, removed_by_id: int, hub_id: str) -> int:
+    """Tell a hub's remaining coordinators (or, if none remain, the other administrators) that one of its
+    coordinators was deactivated, demoted or moved away."""
+    from directory.models import Organization
+
+    account = User.objects.get(pk=account_id)
+    removed_by = User.objects.get(pk=removed_by_id)
+    hub = Organization.objects.get(pk=hub_id)
+    recipients, to_admins = _watchers_of_hub(hub.pk, by=removed_by, account=account)
+    context = {
+        "account": account.email,
+        "old_role": Role.COORDINATOR.label,
+        "hub": hub.name,
+        "removed_by": removed_by.email,
+        "to_admins": to_admins,
+        "link": settings.SITE_URL + reverse("referrals:access_log"),
+    }
+    return _send(template="coordinator_removed", recipients=recipients, context=context)

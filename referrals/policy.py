@@ -51,7 +51,16 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from directory.models import HUB_ROLES, Role, User
-from referrals.models import Consent, Need, Note, Referral, ReferralEvent, Routing, RoutingStatus
+from referrals.models import (
+    AccessAction,
+    Consent,
+    Need,
+    Note,
+    Referral,
+    ReferralEvent,
+    Routing,
+    RoutingStatus,
+)
 
 # Who someone is, as far as cases go.
 
@@ -414,13 +423,19 @@ def counts_hidden_duplicates(user) -> bool:
 
 
 def access_log_scope(user, queryset):
-    """Coordinators read their hub's cases' rows; administrators every row (names of people, never case data)."""
+    """Coordinators read their hub's cases' rows, and the grants of case access to their hub's staff (the row's
+    subject is the account's address: the grant an administrator cannot make quietly); administrators every row
+    (names of people, never case data)."""
     if is_network_admin(user):
         return queryset
     if is_coordinator(user):
-        return queryset.filter(
-            reference__in=Referral.objects.filter(hub_id=user.organization_id).values("reference")
+        hub_cases = Q(reference__in=Referral.objects.filter(hub_id=user.organization_id).values("reference"))
+        hub_grants = Q(
+            action=AccessAction.GRANT_CASE_ACCESS,
+            reference="",
+            subject__in=User.objects.filter(organization_id=user.organization_id).values("email"),
         )
+        return queryset.filter(hub_cases | hub_grants)
     return queryset.none()
 
 
