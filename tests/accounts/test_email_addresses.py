@@ -223,3 +223,25 @@ def test_saving_the_account_page_without_a_new_address_records_no_email_change(
     volunteer.refresh_from_db()
     assert (volunteer.email, volunteer.display_name) == ("vera@example.org", "Vera L.")
     assert not AccountEvent.objects.exists() and mail.outbox == []
+
+
+def test_addresses_attached_before_the_page_closed_no_longer_receive_reset_links(
+    client, volunteer, coordinator
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    EmailAddress.objects.create(user=volunteer, email="Vera@example.org", primary=True, verified=True)
+    EmailAddress.objects.create(
+        user=volunteer, email="someone.else@example.org", primary=False, verified=False
+    )
+    EmailAddress.objects.create(
+        user=coordinator, email="vera.alias@example.org", primary=False, verified=False
+    )
+    import_module("accounts.migrations.0003_remove_other_email_addresses").remove_other_addresses(apps, None)
+    assert set(EmailAddress.objects.values_list("user__email", "email")) == {
+        ("vera@example.org", "Vera@example.org")
+    }
+    client.post("/accounts/password/reset/", {"email": "someone.else@example.org"})
+    assert not any(RESET_LINK.search(message.body) for message in mail.outbox)
