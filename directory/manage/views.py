@@ -299,7 +299,11 @@ def _service_history_context(request: AuthenticatedRequest, service: Service) ->
 @require_GET
 def review_list(request: AuthenticatedRequest) -> HttpResponse:
     access.require_directory_admin(request.user)
-    pending = access.reviews_for(request.user).select_related("organization", "category")
+    pending = (
+        access.reviews_for(request.user)
+        .select_related("organization", "category", "approved_category")
+        .prefetch_related("counties", "approved_counties")
+    )
     labels = review.value_labels()
     items = [review.review_item(service, labels=labels) for service in pending]
     return render(

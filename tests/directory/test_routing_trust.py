@@ -125,6 +125,7 @@ def test_a_widening_is_suggested_only_once_an_admin_approves_it_and_the_history_
     )  # counties are listed by name, sorted
     assert "Durham, Orange" in reviews and "table-warning" in reviews
     detail = ana.get(f"/manage/reviews/{orange_bond.pk}/")
+    assert "Durham, Orange" in detail.content.decode() and "Approve" in detail.content.decode()
     stamp = detail.context["stamp"]
     response = ana.post(f"/manage/reviews/{orange_bond.pk}/approve/", {"stamp": stamp})
     assert response.status_code == 302 and response["Location"] == "/manage/reviews/"
@@ -377,3 +378,23 @@ def test_the_demo_directory_loads_and_its_services_are_routable(db):
     durham = County.objects.get(name="Durham")
     legal = ServiceCategory.objects.get(code="legal")
     assert Service.objects.routable_for(durham, legal).exists()
+
+
+def test_the_review_list_reads_a_fixed_number_of_queries(
+    network_admin, partner_org, orange, durham, django_assert_num_queries
+):
+    for code in ("bond", "legal", "basic-needs"):
+        service = make_service(partner_org, code, [orange])
+        service.counties.add(durham)
+        service.coverage_state = "pending"
+        service.approved_category = service.category
+        service.save()
+        service.approved_counties.set([orange])
+    ana = client_for(network_admin)
+    ana.get("/manage/reviews/")  # sessions and the like warmed up
+    # session, user, the second-factor check, the category names, the pending services (with organization and
+    # categories), their counties, their approved counties, the viewer's organization (top bar), the tab's count,
+    # and the session's refresh (savepoint, update, release): the same for 3 items as for 30.
+    with django_assert_num_queries(12):
+        body = ana.get("/manage/reviews/").content.decode()
+    assert body.count("table-warning") == 3
