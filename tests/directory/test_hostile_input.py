@@ -104,3 +104,16 @@ def test_a_phone_extension_typed_as_a_superscript_is_left_out_of_the_hsds_record
     phone = Phone.objects.create(organization=partner_org, number="+19195550100", extension="²")
     assert records.phone_record(phone).get("extension") is None
     assert Client().get(f"/api/hsds/organizations/{partner_org.id}").status_code == 200
+
+
+def test_a_description_of_100000_characters_is_refused_and_the_limit_is_shown(partner, partner_org):
+    """Finding 5, for the directory: the descriptions have no limit in the model; the forms give them one."""
+    url = f"/manage/organizations/{partner_org.slug}/edit/"
+    client = client_for(partner)
+    page = client.get(url).content.decode()
+    assert 'maxlength="2000"' in page and "Up to 2000 characters." in page
+    before = directory_rows()
+    response = client.post(url, {"description": "x" * 100_000})
+    assert response.status_code == 200
+    assert "at most 2000 characters" in response.content.decode()
+    assert directory_rows() == before
