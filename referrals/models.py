@@ -372,6 +372,9 @@ class ReferralEvent(models.Model):
     to_status = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Set by the case page (referrals.views.cases.case_context) for its template; not stored.
+    shown_actor: str  # policy.person_shown: a name, or the actor's organization
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
@@ -392,6 +395,9 @@ class Note(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = EncryptedTextField(_("note"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Set by the case page (referrals.views.cases.case_context) for its template; not stored.
+    shown_author: str  # policy.person_shown: a name, or the author's organization
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -405,7 +405,7 @@ def person_shown(user, referral: Referral, person: User) -> str:
     the hub's work) by their organization. Partners learn which hub works on the case, not who at the hub does."""
     if manages(user, referral) or person.organization_id == user.organization_id:
         return str(person)
-    return person.organization.name if person.organization_id else ""
+    return person.organization.name if person.organization is not None else ""
 
 
 # Search, the access log and the export.

@@ -124,10 +124,10 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
     ):
         # Notes are free text about the family: reading them is logged like reading the contact details.
         audit.log_access(user=user, action=AccessAction.VIEW_CONTACT, reference=referral.reference)
-    events = ReferralEvent.objects.filter(referral=referral).select_related(
+    all_events = ReferralEvent.objects.filter(referral=referral).select_related(
         "actor__organization", "routing__organization", "need__category"
     )
-    events = list(policy.events_visible_to(user, referral, events, routings=routings))
+    events = list(policy.events_visible_to(user, referral, all_events, routings=routings))
     for event in events:
         event.shown_actor = policy.person_shown(user, referral, event.actor) if event.actor else ""
     # The live routings a partner may write a note on (none once the family withdrew consent).
@@ -168,7 +168,9 @@ def add_note(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     referral = get_referral_for_user(user, reference)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(form.errors["body"] if form["body"].value() else _("Write the note first."))
+        raise ValidationError(
+            list(form.errors["body"]) if form["body"].value() else _("Write the note first.")
+        )
     routing = None
     if not policy.manages(user, referral):
         routing = get_routing_for_partner(user, referral, int_or_404(request.POST.get("routing")))
