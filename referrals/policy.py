@@ -35,8 +35,10 @@ of people and references, never case data).
 Everything not in this table is denied. An inactive account may do nothing here, nor may one without an
 organization (an administrator's superuser account, which may have none, still reads the access log). A partner
 whose routing ends (declined, withdrawn, expired, completed) keeps seeing the routing's category, dates and outcome,
-but no contact details and no notes written after it ended. A partner sees only the needs sent to its organization,
-its own routings and their timeline, and the hub rather than the hub's staff. The follow-up schedule is the hub's:
+but no contact details and no notes written after it ended. Once the family withdraws consent, a partner reads no
+notes at all (its own included) and writes none (see `may_add_note` for why none). A partner sees only the needs sent
+to its organization, its own routings and their timeline, and the hub rather than the hub's staff: on notes and the
+timeline a person of another organization is named by their organization (`person_shown`). The follow-up schedule is the hub's:
 a partner's follow-up is a note on its routing.
 
 **A record you may not see is a 404; a record you may see but not change is a 403.** A page for a whole section
