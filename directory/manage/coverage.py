@@ -92,7 +92,9 @@ def tracked_values(service: Service) -> dict[str, Any]:
 def _coverage_values(coverage: Coverage) -> dict[str, Any]:
     category = None
     if coverage.category_id is not None:
-        category = ServiceCategory.objects.filter(pk=coverage.category_id).values_list("code", flat=True).first()
+        category = (
+            ServiceCategory.objects.filter(pk=coverage.category_id).values_list("code", flat=True).first()
+        )
     counties = sorted(County.objects.filter(pk__in=coverage.county_ids).values_list("name", flat=True))
     return {"category": category, "is_statewide": coverage.is_statewide, "counties": counties}
 
