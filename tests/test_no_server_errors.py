@@ -16,8 +16,19 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.forms import AccountForm, InvitationForm
+from directory.forms import (
+    AdminServiceForm,
+    ListingForm,
+    OrganizationForm,
+    PhoneForm,
+    ResourceForm,
+    ServiceForm,
+    TextAlertForm,
+)
 from directory.models import Language, Organization, Phone, Resource, TextAlert
 from referrals import services
+from referrals.forms import IntakeForm
 from referrals.models import Routing
 from tests.conftest import client_for
 from tests.referrals.conftest import case, durham, food_a, legal_a, legal_b, make_service, spanish  # noqa: F401
@@ -124,66 +135,17 @@ def world(request, volunteer, coordinator, partner, network_admin, partner_org):
     }
 
 
-INTAKE = [
-    "county",
-    "language",
-    "urgency",
-    "categories",
-    "contact_name",
-    "contact_phone",
-    "safe_to_call",
-    "safe_to_text",
-    "best_times",
-    "notes",
-    "consent",
-    "consent_language",
-    "intake_token",
-]
-ORGANIZATION = [
-    "name",
-    "slug",
-    "is_hub",
-    "is_partner",
-    "description",
-    "description_es",
-    "website",
-    "email",
-    "intake_email",
-    "languages",
-]
-SERVICE = [
-    "organization",
-    "name",
-    "name_es",
-    "category",
-    "description",
-    "description_es",
-    "eligibility_description",
-    "eligibility_description_es",
-    "languages",
-    "is_statewide",
-    "counties",
-    "status",
-    "accepting_referrals",
-    "capacity_available",
-    "capacity_maximum",
-    "response_hours",
-    "email",
-    "url",
-]
-PHONE = [
-    "organization",
-    "service",
-    "type",
-    "number",
-    "extension",
-    "description",
-    "hours",
-    "languages",
-    "is_statewide",
-    "counties",
-]
-ACCOUNT = ["email", "display_name", "organization", "role", "preferred_language"]
+# Every field each form has, read from the form classes, so a field added later is fuzzed too.
+INTAKE = list(IntakeForm.base_fields)
+ORGANIZATION = list(OrganizationForm.base_fields)
+LISTING = list(ListingForm.base_fields)
+SERVICE = list(AdminServiceForm.base_fields)
+PARTNER_SERVICE = list(ServiceForm.base_fields)
+PHONE = list(PhoneForm.base_fields)
+TEXT_ALERT = list(TextAlertForm.base_fields)
+RESOURCE = list(ResourceForm.base_fields)
+INVITATION = list(InvitationForm.base_fields)
+ACCOUNT = list(AccountForm.base_fields)
 
 # (who, url with {placeholders} from the world, field names)
 FORMS = [
@@ -198,19 +160,15 @@ FORMS = [
     ("coordinator", "/referrals/{case}/assign/", ["assignee"]),
     ("coordinator", "/referrals/{case}/close/", ["outcome"]),
     ("coordinator", "/referrals/{case}/purge/", ["confirm"]),
-    ("partner", "/manage/organizations/the-hispanic-liaison/edit/", ORGANIZATION),
-    ("partner", "/manage/organizations/the-hispanic-liaison/services/new/", SERVICE),
-    ("partner", "/manage/services/{service}/edit/", SERVICE),
+    ("partner", "/manage/organizations/the-hispanic-liaison/edit/", LISTING),
+    ("partner", "/manage/organizations/the-hispanic-liaison/services/new/", PARTNER_SERVICE),
+    ("partner", "/manage/services/{service}/edit/", PARTNER_SERVICE),
     ("admin", "/manage/organizations/new/", ORGANIZATION),
     ("admin", "/manage/services/new/", SERVICE),
     ("admin", "/manage/phones/new/", PHONE),
-    (
-        "admin",
-        "/manage/text-alerts/new/",
-        ["organization", "keyword", "short_code", "description", "counties"],
-    ),
-    ("admin", "/manage/resources/new/", ["kind", "title", "organization", "description", "url", "languages"]),
-    ("admin", "/manage/users/invite/", ACCOUNT),
+    ("admin", "/manage/text-alerts/new/", TEXT_ALERT),
+    ("admin", "/manage/resources/new/", RESOURCE),
+    ("admin", "/manage/users/invite/", INVITATION),
     ("admin", "/manage/users/{volunteer_id}/edit/", ACCOUNT),
 ]
 
