@@ -6,18 +6,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from core import health
+
 
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and uptime checks: 200 when the database answers, 503 when it does not."""
+    """For load balancers and uptime checks: 200 when the database answers and no registered check (see
+    `core.health`) reports a problem; 503 otherwise, with the reasons in the body."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    try:
+        problems = health.problems()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    if problems:
+        return JsonResponse({"status": "unavailable", "database": "ok", "problems": problems}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

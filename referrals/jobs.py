@@ -9,8 +9,12 @@ from django.tasks import task
 from django.utils import timezone
 
 from referrals import notifications
-from referrals.models import FollowUp, Note, Referral, ReferralStatus, Routing, RoutingStatus
+from referrals.models import FollowUp, JobRun, Note, Referral, ReferralStatus, Routing, RoutingStatus
 from referrals.services import referral_erase_expired, routing_expire
+
+DEADLINE_JOB = "process_deadlines"
+# How long the deadline job may stay silent while routings wait before /healthz says so. It runs every few minutes.
+DEADLINE_JOB_STALE_AFTER = timedelta(minutes=30)
 
 
 def expire_overdue_routings(*, now: datetime | None = None) -> int:
@@ -59,7 +63,20 @@ def process_deadlines(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     expired = expire_overdue_routings(now=now)
     reminded = send_follow_up_reminders(today=timezone.localdate(now))
+    # Recorded at the end, so a run that failed half-way does not count as one.
+    JobRun.objects.update_or_create(name=DEADLINE_JOB, defaults={"last_success": timezone.now()})
     return {"expired": expired, "reminded": reminded}
+
+
+def deadline_job_stale() -> str | None:
+    """A /healthz check: pages show overdue routings without the job, but only the job records the expiry and
+    tells the hub, so a scheduler that stopped must show. A fresh install with nothing pending is healthy."""
+    since = timezone.now() - DEADLINE_JOB_STALE_AFTER
+    if JobRun.objects.filter(name=DEADLINE_JOB, last_success__gte=since).exists():
+        return None
+    if not Routing.objects.filter(status=RoutingStatus.PENDING).exists():
+        return None
+    return "the deadline job (process_deadlines) has not run for 30 minutes while routings are pending"
 
 
 def purge_expired(*, now: datetime | None = None, retention_days: int | None = None) -> int:

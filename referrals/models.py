@@ -460,3 +460,13 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.reference}"
+
+
+class JobRun(models.Model):
+    """When a scheduled job last finished: /healthz reads it to tell that the scheduler has stopped."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_success = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_success}"

@@ -3,7 +3,8 @@
 Each takes the person and returns a queryset already scoped by the policy, with what its page shows joined or
 prefetched, so a page costs the same few queries whatever the number of rows."""
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.utils import timezone
 
 from referrals import policy
 from referrals.models import LIVE_ROUTING, Need, NeedStatus, Referral, ReferralStatus, Routing, RoutingStatus
@@ -47,10 +48,15 @@ def _status_rank():
 
 
 def escalations(user):
-    """Open needs of the hub whose last routing was declined or expired, and that have no live routing now."""
-    live = Routing.objects.filter(need=OuterRef("pk"), status__in=LIVE_ROUTING)
-    ended = Routing.objects.filter(
-        need=OuterRef("pk"), status__in=[RoutingStatus.DECLINED, RoutingStatus.EXPIRED]
+    """Open needs of the hub that nobody is taking care of: the last routing was declined or expired, or the live
+    one is pending past its deadline (overdue is read from the clock, not from the deadline job having run)."""
+    now = timezone.now()
+    overdue = Q(status=RoutingStatus.PENDING, deadline__lte=now)
+    answered_or_waiting_in_time = Routing.objects.filter(
+        need=OuterRef("pk"), status__in=LIVE_ROUTING
+    ).exclude(overdue)
+    dropped = Routing.objects.filter(need=OuterRef("pk")).filter(
+        Q(status__in=[RoutingStatus.DECLINED, RoutingStatus.EXPIRED]) | overdue
     )
     return (
         Need.objects.filter(
@@ -58,8 +64,8 @@ def escalations(user):
             referral__status=ReferralStatus.OPEN,
             status=NeedStatus.OPEN,
         )
-        .filter(Exists(ended))
-        .exclude(Exists(live))
+        .filter(Exists(dropped))
+        .exclude(Exists(answered_or_waiting_in_time))
         .select_related("category", "referral__county", "referral__language")
         .prefetch_related(Prefetch("routings", queryset=Routing.objects.select_related("organization")))
         .order_by("referral__created_at")

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Service
 from directory.types import AuthenticatedRequest
 from referrals import policy, services
 from referrals.forms import CompleteForm, DeclineForm
-from referrals.models import Need, Referral, Routing
+from referrals.models import Need, Referral, Routing, RoutingStatus
 from referrals.policy import get_referral_for_user, get_routing_for_partner
 from referrals.suggestions import suggestions_for
 from referrals.views.cases import case_context
@@ -57,6 +58,11 @@ def reroute_need(request: AuthenticatedRequest, reference: str, need_id: int) ->
             )
         )
     service = suggestions[0].service
+    # Overdue is read from the clock: the deadline job may not have expired the routing yet, so expiring it is the
+    # first step of re-sending (a no-op when the job got there first, a Conflict below if it was answered meanwhile).
+    now = timezone.now()
+    for routing in need.routings.filter(status=RoutingStatus.PENDING, deadline__lte=now):
+        services.routing_expire(routing=routing, now=now)
     services.routing_create(user=request.user, need=need, service=service)
     messages.success(
         request,

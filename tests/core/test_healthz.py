@@ -2,9 +2,12 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -44,3 +47,60 @@ def test_it_answers_503_when_the_database_is_unreachable(tmp_path):
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer == {"status": 503, "body": {"status": "unavailable", "database": "unreachable"}}
+
+
+# The deadline job's check, registered by referrals (core imports no project app, so it only runs the checks).
+
+STALE = "the deadline job (process_deadlines) has not run for 30 minutes while routings are pending"
+
+
+@pytest.fixture
+def pending_routing(volunteer, partner_org):
+    """One routing waiting for the partner's answer."""
+    from directory.models import County, Language
+    from referrals import services
+    from tests.referrals.conftest import log_case, make_service
+
+    durham = County.objects.get(name="Durham")
+    service = make_service(partner_org, "legal", [durham])
+    case = log_case(volunteer, durham, Language.objects.get(code="es"))
+    return services.routing_create(user=volunteer, need=case.needs.get(), service=service)
+
+
+def test_a_fresh_run_of_the_deadline_job_is_healthy(client, pending_routing):
+    from referrals import jobs
+
+    jobs.process_deadlines()
+    with time_machine.travel(timezone.now() + timedelta(minutes=29), tick=False):
+        assert client.get("/healthz").status_code == 200
+
+
+def test_it_reports_a_deadline_job_silent_for_30_minutes_while_routings_wait(
+    client, pending_routing, django_assert_max_num_queries
+):
+    from referrals import jobs
+
+    jobs.process_deadlines()
+    later = time_machine.travel(timezone.now() + timedelta(minutes=31), tick=False)
+    # SELECT 1, the job's last success, whether any routing is pending
+    with later, django_assert_max_num_queries(3):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "problems": [STALE]}
+
+
+def test_a_deadline_job_that_never_ran_is_reported_once_routings_wait(client, pending_routing):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["problems"] == [STALE]
+
+
+def test_nothing_pending_is_healthy_however_long_the_job_has_been_silent(client, pending_routing, partner):
+    """A fresh install, or a quiet week: with no routing waiting, a stopped scheduler holds nothing up."""
+    from referrals import services
+
+    services.routing_accept(user=partner, routing=pending_routing)
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
