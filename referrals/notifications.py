@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from directory.models import Role, User
+from directory.models import User
 from referrals import policy
 
 
@@ -98,7 +98,7 @@ def _watchers_of_hub(hub_id, *, by: User, account: User) -> tuple[list[tuple[str
     coordinators = policy.coordinators_of(hub_id).exclude(pk=account.pk)
     if coordinators.exists():
         return _addresses(coordinators), False
-    admins = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk__in=[by.pk, account.pk])
+    admins = policy.network_admins().exclude(pk__in=[by.pk, account.pk])
     return _addresses(admins), True
 
 
@@ -132,7 +132,6 @@ def coordinator_removed(account_id: int, removed_by_id: int, hub_id: str) -> int
     recipients, to_admins = _watchers_of_hub(hub.pk, by=removed_by, account=account)
     context = {
         "account": account.email,
-        "old_role": Role.COORDINATOR.label,
         "hub": hub.name,
         "removed_by": removed_by.email,
         "to_admins": to_admins,

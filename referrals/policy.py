@@ -100,6 +100,11 @@ def partner_staff(organization_id) -> QuerySet[User]:
     return User.objects.filter(organization_id=organization_id, role=Role.PARTNER, is_active=True)
 
 
+def network_admins() -> QuerySet[User]:
+    """The active administrators: who hears of a change to a hub's case access when the hub has no coordinator."""
+    return User.objects.filter(role=Role.ADMIN, is_active=True)
+
+
 def coordinators_of(organization_id) -> QuerySet[User]:
     """The active coordinators of a hub: who hears of what nobody else on a case can answer."""
     return User.objects.filter(organization_id=organization_id, role=Role.COORDINATOR, is_active=True)

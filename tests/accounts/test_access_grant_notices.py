@@ -72,7 +72,7 @@ def test_a_deactivated_coordinator_is_told_to_the_hubs_remaining_coordinators(
     with django_capture_on_commit_callbacks(execute=True):
         account_deactivate(by=network_admin, account=coordinator)
     assert recipients() == [[second.email]]
-    assert "Coordinador/a" in mail.outbox[0].body  # in the recipient's language
+    assert "como coordinador/a de" in mail.outbox[0].body  # in the recipient's language
     assert no_names_in_emails()
 
 
