@@ -34,11 +34,6 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
 
     @property
-    def places_counted(self) -> int:
-        """The places the service declares, at most the limit the network set for it."""
-        return min(self.service.capacity_available, self.service.capacity_limit)
-
-    @property
     def promise_counts(self) -> bool:
         """A promised response time counts only if it is at least the network's minimum."""
         hours = self.service.response_hours
@@ -97,9 +92,7 @@ def suggestions_for(need: Need, *, limit: int | None = None) -> list[Suggestion]
             service=service,
             is_local=service.is_local,
             speaks_language=service.speaks,
-            places_free=max(
-                min(service.capacity_available, service.capacity_limit) - open_counts.get(service.pk, 0), 0
-            ),
+            places_free=max(_places_counted(service) - open_counts.get(service.pk, 0), 0),
             average_response=response_times.get(service.organization_id),
         )
         for service in services
@@ -120,6 +113,11 @@ def suggestions_for(need: Need, *, limit: int | None = None) -> list[Suggestion]
     return suggestions[:limit] if limit else suggestions
 
 
+def _places_counted(service: Service) -> int:
+    """The places the service declares, at most the limit the network set for it."""
+    return min(service.capacity_available, service.capacity_limit)
+
+
 def _reasons(suggestion: Suggestion, *, county, language) -> list[str]:
     reasons = [
         _("serves %(county)s") % {"county": county.name}
@@ -131,7 +129,7 @@ def _reasons(suggestion: Suggestion, *, county, language) -> list[str]:
     else:
         reasons.append(_("does not list %(language)s") % {"language": language.localized_name})
     service = suggestion.service
-    if service.capacity_available > service.capacity_limit:
+    if _places_counted(service) < service.capacity_available:
         reasons.append(
             _("%(free)s places free: %(declared)s declared, capped at %(limit)s by the network")
             % {
