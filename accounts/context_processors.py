@@ -1,34 +1,73 @@
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from directory import access
-from referrals import policy
+from referrals import policy, selectors
+from referrals.models import RoutingStatus
+
+
+class NavItem(tuple):
+    """A top-bar link. Unpacks as (url, label); `waiting` is the count on its badge (None: the link has none)."""
+
+    waiting: int | None
+
+    def __new__(cls, url: str, label: str | Promise, waiting: int | None = None) -> "NavItem":
+        item = super().__new__(cls, (url, label))
+        item.waiting = waiting
+        return item
+
+    @property
+    def url(self) -> str:
+        return self[0]
+
+    @property
+    def label(self) -> str | Promise:
+        return self[1]
+
+
+def _new_in_queue(user) -> int:
+    """The partner's pending routings still in time to answer: one COUNT, scoped to their organization."""
+    return (
+        selectors.partner_queue(user)
+        .filter(status=RoutingStatus.PENDING, deadline__gt=timezone.now())
+        .order_by()
+        .count()
+    )
+
+
+def _waiting_escalations(user) -> int:
+    """The coordinator's escalations, counted as the escalations page lists them: one COUNT."""
+    return selectors.escalations(user).order_by().count()
 
 
 def navigation(request: HttpRequest) -> dict:
     """The links in the top bar: only what the signed-in person may use, as the two policies decide (cases:
-    referrals.policy; the directory and accounts: directory.access)."""
+    referrals.policy; the directory and accounts: directory.access). Escalations (coordinators) and the queue
+    (partners) carry a count of what waits for them, read only for the role that sees the link."""
     user = getattr(request, "user", None)
-    items: list[tuple[str, str | Promise]] = []
+    items: list[NavItem] = []
     if user is not None and user.is_authenticated:
-        items.append((reverse("home"), _("My work")))
+        items.append(NavItem(reverse("home"), _("My work")))
         if policy.may_create_referral(user):
-            items.append((reverse("referrals:create"), _("New case")))
+            items.append(NavItem(reverse("referrals:create"), _("New case")))
         if policy.may_list_cases(user):
-            items.append((reverse("referrals:list"), _("Cases")))
+            items.append(NavItem(reverse("referrals:list"), _("Cases")))
         if policy.may_use_queue(user):
-            items.append((reverse("referrals:queue"), _("Queue")))
+            items.append(NavItem(reverse("referrals:queue"), _("Queue"), _new_in_queue(user)))
         if access.is_listing_editor(user):
-            items.append((user.organization.get_absolute_url(), _("Our listing")))
+            items.append(NavItem(user.organization.get_absolute_url(), _("Our listing")))
         if policy.may_see_escalations(user):
-            items.append((reverse("referrals:escalations"), _("Escalations")))
+            items.append(
+                NavItem(reverse("referrals:escalations"), _("Escalations"), _waiting_escalations(user))
+            )
         if access.is_directory_admin(user):
-            items.append((reverse("manage:organization_list"), _("Directory")))
-            items.append((reverse("accounts:user_list"), _("Users")))
+            items.append(NavItem(reverse("manage:organization_list"), _("Directory")))
+            items.append(NavItem(reverse("accounts:user_list"), _("Users")))
         if policy.may_see_access_log(user):
-            items.append((reverse("referrals:access_log"), _("Access log")))
+            items.append(NavItem(reverse("referrals:access_log"), _("Access log")))
         if access.is_directory_admin(user) and user.is_staff:
-            items.append((reverse("admin:index"), _("Site administration")))
+            items.append(NavItem(reverse("admin:index"), _("Site administration")))
     return {"nav_items": items}

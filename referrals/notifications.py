@@ -14,6 +14,7 @@ from django.utils import translation
 
 from directory.models import User
 from referrals import policy
+from referrals.models import RoutingStatus
 
 
 def on_commit(task_function, *args) -> None:
@@ -76,6 +77,31 @@ def routing_answered(routing_id: int) -> int:
     else:
         recipients = _addresses(policy.coordinators_of(referral.hub_id))
     return _send(template="routing_answered", recipients=recipients, context=_routing_context(routing))
+
+
+@task
+def routing_dropped(routing_id: int) -> int:
+    """A partner declined, or did not answer in time: the need is back in the hub's escalations, so each of its
+    active coordinators hears of it once. On a decline the volunteer on the case also gets the usual answer notice,
+    unless they are one of those coordinators (one email per person)."""
+    routing = _routing(routing_id)
+    referral = routing.need.referral
+    coordinators = list(policy.coordinators_of(referral.hub_id))
+    context = _routing_context(routing) | {
+        "declined": routing.status == RoutingStatus.DECLINED,
+        # The reason's label only: the partner's free-text detail may name the family.
+        "reason": routing.get_decline_reason_display,
+        "link": settings.SITE_URL + reverse("referrals:escalations"),
+    }
+    sent = _send(template="routing_dropped", recipients=_addresses(coordinators), context=context)
+    volunteer = referral.assigned_to or referral.created_by
+    if routing.status == RoutingStatus.DECLINED and volunteer.is_active and volunteer not in coordinators:
+        sent += _send(
+            template="routing_answered",
+            recipients=[(volunteer.email, volunteer.preferred_language)],
+            context=_routing_context(routing),
+        )
+    return sent
 
 
 @task

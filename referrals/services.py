@@ -315,7 +315,8 @@ def routing_decline(*, user: User, routing: Routing, reason: str, note: str = ""
         responded_by=user,
         responded_at=now,
     )
-    notifications.on_commit(notifications.routing_answered, routing.pk)
+    # Back to the hub's escalations: its coordinators are told (and the volunteer, as for any answer).
+    notifications.on_commit(notifications.routing_dropped, routing.pk)
     return routing
 
 
@@ -357,6 +358,8 @@ def routing_expire(*, routing: Routing, now: datetime) -> bool:
     if routing.status != RoutingStatus.PENDING or routing.deadline > now:
         return False
     _move_routing(routing, to=RoutingStatus.EXPIRED, actor=None, now=now)
+    # Only the call that changed the row tells the coordinators: the job and a re-send racing send one notice.
+    notifications.on_commit(notifications.routing_dropped, routing.pk)
     return True
 
 

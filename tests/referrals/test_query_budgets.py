@@ -7,7 +7,9 @@ Every signed-in page starts with the same three queries and ends with the same t
   session (the session row), user (the signed-in account), mfa (has the account an authenticator: RequireMFA)
   ... the page's own queries ...
   savepoint, session save (SESSION_SAVE_EVERY_REQUEST keeps the idle timeout sliding), release savepoint
-and the navigation context processor reads the account's organization ("nav org").
+and the navigation context processor reads the account's organization ("nav org") and counts, in one COUNT each and
+only for the role whose top bar has that link, a coordinator's escalations ("escalations badge") or a partner's
+pending referrals still in time ("queue badge").
 """
 
 from datetime import timedelta
@@ -82,12 +84,12 @@ def get(client, url: str, **headers):
 
 def test_case_page_for_the_coordinator(django_assert_num_queries, busy_case, coordinator):
     client = client_for(coordinator)
-    page = SIGNED_IN + 16 + SESSION_SAVE
+    page = SIGNED_IN + 17 + SESSION_SAVE
     # referral (with hub, county, language, logged by, assigned to), consent, consent's categories,
     # routings (with organization, service, category), needs (with category), suggestions (one query for the one
     # need without a live routing), notes (with author, routing's organization), access log insert (notes and
     # contact were shown), same-phone references, same-phone count of cases the coordinator cannot open,
-    # nav org, consent's language, follow-ups (with assignee), follow-up form's assignee choices,
+    # nav org, escalations badge, consent's language, follow-ups (with assignee), follow-up form's assignee choices,
     # assign form's assignee choices, timeline events (with actor's organization, routing's organization, category)
     with django_assert_num_queries(page):
         get(client, busy_case.get_absolute_url())
@@ -103,25 +105,26 @@ def test_case_page_for_the_volunteer(django_assert_num_queries, busy_case, volun
 def test_case_page_for_the_partner(django_assert_num_queries, busy_case, partner):
     client = client_for(partner)
     # referral, consent, consent's categories, "is a live routing of ours covered by the consent" (contact
-    # details), our routings, our needs, notes we may read, access log insert, nav org, our timeline events
-    with django_assert_num_queries(SIGNED_IN + 10 + SESSION_SAVE):
+    # details), our routings, our needs, notes we may read, access log insert, nav org, queue badge, our timeline
+    # events
+    with django_assert_num_queries(SIGNED_IN + 11 + SESSION_SAVE):
         get(client, busy_case.get_absolute_url())
 
 
 def test_case_list(django_assert_num_queries, cases, coordinator):
     client = client_for(coordinator)
-    # count (paginator), nav org, filter choices: counties, categories, organizations sent to, assignees;
-    # the page of cases (with county, assignee), their needs (with category), the needs' routings
-    with django_assert_num_queries(SIGNED_IN + 9 + SESSION_SAVE):
+    # count (paginator), nav org, escalations badge, filter choices: counties, categories, organizations sent to,
+    # assignees; the page of cases (with county, assignee), their needs (with category), the needs' routings
+    with django_assert_num_queries(SIGNED_IN + 10 + SESSION_SAVE):
         page = get(client, "/referrals/?status=open&urgency=urgent")
     assert len(page.context["page"].object_list) == min(len(cases), 25)
 
 
 def test_case_list_rows_for_htmx(django_assert_num_queries, cases, coordinator):
     client = client_for(coordinator)
-    # count (paginator), nav org (the context processor runs for fragments too), the page of cases, their needs,
-    # the needs' routings: the filter form is not drawn, so none of its choice lists is read.
-    with django_assert_num_queries(SIGNED_IN + 5 + SESSION_SAVE):
+    # count (paginator), nav org and escalations badge (the context processor runs for fragments too), the page of
+    # cases, their needs, the needs' routings: the filter form is not drawn, so none of its choice lists is read.
+    with django_assert_num_queries(SIGNED_IN + 6 + SESSION_SAVE):
         response = get(client, "/referrals/?status=open", **HTMX)
     assert b"<html" not in response.content
 
@@ -132,10 +135,11 @@ def test_case_list_rows_for_htmx(django_assert_num_queries, cases, coordinator):
         # nav org, follow-ups due (with case, assignee), open cases (with county, assignee), their needs, the
         # needs' routings
         ("volunteer", 5),
-        # as the volunteer's, plus escalations (needs with case, county, language, category) and their routings
-        ("coordinator", 7),
-        # nav org, the queue's routings (with need, category, case, county, language)
-        ("partner", 2),
+        # as the volunteer's, plus escalations badge, escalations (needs with case, county, language, category) and
+        # their routings
+        ("coordinator", 8),
+        # nav org, queue badge, the queue's routings (with need, category, case, county, language)
+        ("partner", 3),
     ],
 )
 def test_my_work(request, django_assert_num_queries, cases, persona, own_queries):
@@ -146,16 +150,17 @@ def test_my_work(request, django_assert_num_queries, cases, persona, own_queries
 
 def test_partner_queue(django_assert_num_queries, cases, partner):
     client = client_for(partner)
-    # count (paginator), nav org, the page of routings (with need, category, case, county, language)
-    with django_assert_num_queries(SIGNED_IN + 3 + SESSION_SAVE):
+    # count (paginator), queue badge, nav org, the page of routings (with need, category, case, county, language),
+    # the organization's services (each with its "we're full tonight" switch)
+    with django_assert_num_queries(SIGNED_IN + 5 + SESSION_SAVE):
         page = get(client, "/referrals/queue/")
     assert len(page.context["page"].object_list) == min(2 * len(cases), 25)
 
 
 def test_escalations(django_assert_num_queries, cases, coordinator):
     client = client_for(coordinator)
-    # count (paginator), nav org, the page of needs (with case, county, language, category), their routings (with
-    # organization)
-    with django_assert_num_queries(SIGNED_IN + 4 + SESSION_SAVE):
+    # count (paginator), escalations badge, nav org, the page of needs (with case, county, language, category), their
+    # routings (with organization)
+    with django_assert_num_queries(SIGNED_IN + 5 + SESSION_SAVE):
         page = get(client, "/referrals/escalations/")
     assert len(page.context["page"].object_list) == min(len(cases), 25)
