@@ -550,6 +550,7 @@ TRACKED_SERVICE_FIELDS = (
     "capacity_maximum",
     "capacity_limit",
     "response_hours",
+    "accepting_referrals",
 )
 
 

@@ -370,6 +370,9 @@ class ReferralEvent(models.Model):
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
+    # Why the hub sent a need to a full service. Free text typed by hub staff, so encrypted like a note, and shown
+    # on the timeline to hub staff only.
+    detail = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     # Set by the case page (referrals.views.cases.case_context) for its template; not stored.

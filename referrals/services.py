@@ -205,8 +205,12 @@ def _lock_routing(routing: Routing) -> Routing:
 
 
 @transaction.atomic
-def routing_create(*, user: User, need: Need, service: Service, now: datetime | None = None) -> Routing:
-    """Send a need to the organization offering `service`. A need has one live routing at a time."""
+def routing_create(
+    *, user: User, need: Need, service: Service, now: datetime | None = None, full_reason: str = ""
+) -> Routing:
+    """Send a need to the organization offering `service`. A need has one live routing at a time.
+
+    `full_reason` is why the hub sends it although the service has no places free: kept on the timeline."""
     now = now or timezone.now()
     referral = _lock_referral(need.referral)
     _require(policy.manages(user, referral))
@@ -223,7 +227,10 @@ def routing_create(*, user: User, need: Need, service: Service, now: datetime | 
         created_by=user,
         created_at=now,
     )
-    _event(referral, EventKind.ROUTED, user, routing=routing, to_status=RoutingStatus.PENDING)
+    event = _event(referral, EventKind.ROUTED, user, routing=routing, to_status=RoutingStatus.PENDING)
+    if full_reason:
+        event.detail = full_reason
+        event.save(update_fields=["detail"])
     notifications.on_commit(notifications.routing_created, routing.pk)
     return routing
 

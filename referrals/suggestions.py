@@ -3,7 +3,8 @@
 For a need in county C, category K, language L: active services of category K that cover C or the whole state,
 accepting referrals, at partner organizations that have not already turned this need down. Coverage is what the
 network approved (`ServiceQuerySet.routable_for`): a partner's own widening counts only once an admin approves
-it. Ranked by: covers C directly before statewide, speaks L, spare places (places available, at most the limit
+it. A service with no places free is full: it comes after every service with places, however close (sending to
+it asks the hub for a reason). Then ranked by: covers C directly before statewide, speaks L, spare places (places available, at most the limit
 the admins set for the service, minus open routings), then how fast the organization answered its recent
 referrals (or, with no recent answers, the time it promises, if at least the network's MIN_RESPONSE_HOURS), then
 name (so the order is deterministic). What a partner declares is used only within those bounds, and the reasons
@@ -32,6 +33,11 @@ class Suggestion:
     places_free: int
     average_response: timedelta | None
     reasons: list[str] = field(default_factory=list)
+
+    @property
+    def is_full(self) -> bool:
+        """No places free: still offered (the hub may know better), but last and only with a reason."""
+        return self.places_free == 0
 
     @property
     def promise_counts(self) -> bool:
@@ -100,6 +106,7 @@ def suggestions_for(need: Need, *, limit: int | None = None) -> list[Suggestion]
     never = timedelta.max
     suggestions.sort(
         key=lambda s: (
+            s.is_full,
             not s.is_local,
             not s.speaks_language,
             -s.places_free,
@@ -129,7 +136,9 @@ def _reasons(suggestion: Suggestion, *, county, language) -> list[str]:
     else:
         reasons.append(_("does not list %(language)s") % {"language": language.localized_name})
     service = suggestion.service
-    if _places_counted(service) < service.capacity_available:
+    if suggestion.is_full:
+        reasons.append(_("full: no places free"))
+    elif _places_counted(service) < service.capacity_available:
         reasons.append(
             _("%(free)s places free: %(declared)s declared, capped at %(limit)s by the network")
             % {

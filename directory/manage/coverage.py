@@ -157,6 +157,24 @@ def service_save(*, form: "ModelForm[Service]", user: User) -> Service:
     return service
 
 
+@transaction.atomic
+def service_set_accepting(*, service: Service, user: User, accepting: bool) -> Service:
+    """A partner's one-tap "we're full tonight" / "taking referrals again". Only `accepting_referrals` changes:
+    capacity is not a confirmation of the listing (no `assured_date`), and `updated_at` is left alone so an
+    admin's open review of the service stays current. Written to the history like any other change."""
+    current = Service.objects.select_for_update().get(pk=service.pk)
+    if current.accepting_referrals != accepting:
+        ServiceChange.objects.create(
+            service=current,
+            actor=user,
+            kind=ServiceChangeKind.EDITED,
+            changes={"accepting_referrals": [current.accepting_referrals, accepting]},
+        )
+        current.accepting_referrals = accepting
+        current.save(update_fields=["accepting_referrals"])
+    return current
+
+
 def review_stamp(service: Service) -> str:
     """Names the version of the service an admin reviewed: a later edit makes the decision outdated."""
     return service.updated_at.isoformat()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("services/", views.service_list, name="service_list"),
     path("services/new/", views.service_create, name="service_create"),
     path("services/<uuid:pk>/edit/", views.service_edit, name="service_edit"),
+    path("services/<uuid:pk>/accepting/", views.service_accepting, name="service_accepting"),
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/<uuid:pk>/", views.review_detail, name="review_detail"),
     path("reviews/<uuid:pk>/approve/", views.review_decide, {"approve": True}, name="review_approve"),

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext_lazy
@@ -243,6 +244,29 @@ def service_edit(request: AuthenticatedRequest, pk) -> HttpResponse:
         _say_if_waiting(request, service)
         return redirect(service.organization)
     return _render_service_form(request, form, _("Edit service"), service.organization, service=service)
+
+
+@require_POST
+def service_accepting(request: AuthenticatedRequest, pk) -> HttpResponse:
+    """The partner queue's one-tap switch: full tonight, or taking referrals again. Changes nothing else, and does
+    not mark the listing as confirmed (a capacity change says nothing about the rest of the listing)."""
+    service = access.get_service_for_user(request.user, pk)
+    accepting = request.POST.get("accepting") == "1"
+    coverage.service_set_accepting(service=service, user=request.user, accepting=accepting)
+    if accepting:
+        messages.success(request, _("%(service)s is taking referrals again.") % {"service": service.name})
+    else:
+        messages.success(
+            request,
+            _("%(service)s is marked full: the hub will not be offered it.") % {"service": service.name},
+        )
+    # Back to the page the switch was on (the partner queue); this app does not name the referrals' URLs.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect(service.organization)
 
 
 def _say_if_waiting(request: AuthenticatedRequest, service: Service) -> None:

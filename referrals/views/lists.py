@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from directory.access import services_editable_by
 from directory.models import User
 from directory.types import AuthenticatedRequest
 from referrals import audit, policy, selectors
@@ -74,7 +75,11 @@ def partner_queue(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.may_use_queue(request.user):
         raise PermissionDenied
     page = Paginator(selectors.partner_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page(request, "referrals/queue.html", {"page": page}, partial="rows")
+    # Each of the organization's services with its one-tap "we're full tonight" switch (directory.manage).
+    own_services = services_editable_by(request.user).order_by("name")
+    return render_page(
+        request, "referrals/queue.html", {"page": page, "own_services": own_services}, partial="rows"
+    )
 
 
 @case_view

@@ -17,17 +17,31 @@ from referrals.suggestions import suggestions_for
 from referrals.views.cases import case_context
 from referrals.views.common import acting
 
+# The longest reason for sending to a full service: a sentence, not a case note.
+FULL_REASON_MAX = 300
+
 
 @acting
 def route_need(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
     need = get_object_or_404(Need, pk=need_id, referral=referral)
-    suggestion_ids = {str(s.service.pk) for s in suggestions_for(need)}
-    service_id = request.POST.get("service", "")
-    if service_id not in suggestion_ids:
+    by_id = {str(s.service.pk): s for s in suggestions_for(need)}
+    suggestion = by_id.get(request.POST.get("service", ""))
+    if suggestion is None:
         raise ValidationError(_("That organization cannot take this need. Choose one of the suggestions."))
-    service = Service.objects.select_related("organization").get(pk=service_id)
-    services.routing_create(user=request.user, need=need, service=service)
+    full_reason = ""
+    if suggestion.is_full:
+        # Sending to a full service is allowed (the hub may have just phoned them), but only with a reason.
+        full_reason = request.POST.get("full_reason", "").strip()
+        if not full_reason:
+            raise ValidationError(
+                _("%(organization)s has no places free. Say why you are sending it there anyway.")
+                % {"organization": suggestion.organization.name}
+            )
+        if len(full_reason) > FULL_REASON_MAX:
+            raise ValidationError(_("Keep the reason to %(limit)s characters.") % {"limit": FULL_REASON_MAX})
+    service = Service.objects.select_related("organization").get(pk=suggestion.service.pk)
+    services.routing_create(user=request.user, need=need, service=service, full_reason=full_reason)
     message = _("Sent to %(organization)s.") % {"organization": service.organization.name}
     if request.htmx:
         # Only this need's card changes: htmx swaps it in place, with the message in it.

@@ -150,8 +150,9 @@ def test_my_work(request, django_assert_num_queries, cases, persona, own_queries
 
 def test_partner_queue(django_assert_num_queries, cases, partner):
     client = client_for(partner)
-    # count (paginator), queue badge, nav org, the page of routings (with need, category, case, county, language)
-    with django_assert_num_queries(SIGNED_IN + 4 + SESSION_SAVE):
+    # count (paginator), queue badge, nav org, the page of routings (with need, category, case, county, language),
+    # the organization's services (each with its "we're full tonight" switch)
+    with django_assert_num_queries(SIGNED_IN + 5 + SESSION_SAVE):
         page = get(client, "/referrals/queue/")
     assert len(page.context["page"].object_list) == min(2 * len(cases), 25)
 
