@@ -532,6 +532,8 @@ def _erase_personal_data(referral: Referral) -> None:
     Note.objects.filter(referral=referral).delete()
     FollowUp.objects.filter(referral=referral).update(note="")
     Routing.objects.filter(need__referral=referral).update(decline_note="")
+    # Free text typed by hub staff (why a need went to a full service): meant to be about the service, but erased too.
+    ReferralEvent.objects.filter(referral=referral).exclude(detail="").update(detail="")
     Consent.objects.filter(referral=referral).delete()
 
 

@@ -3,6 +3,7 @@ hub (not the partner) reads on the timeline."""
 
 import pytest
 
+from referrals import services
 from referrals.models import ReferralEvent, Routing
 from referrals.suggestions import suggestions_for
 from tests.conftest import client_for, make_org
@@ -114,3 +115,16 @@ def test_a_service_not_taking_referrals_is_not_suggested(volunteer, durham, span
     case = log_case(volunteer, durham, spanish)
 
     assert [s.service for s in suggestions_for(case.needs.get())] == [legal_a]
+
+
+def test_deleting_the_case_data_erases_the_reason(volunteer, coordinator, durham, spanish, legal_b):
+    legal_b.capacity_available = 0
+    legal_b.save()
+    case = log_case(volunteer, durham, spanish)
+    services.routing_create(
+        user=volunteer, need=case.needs.get(), service=legal_b, full_reason="Said on the phone they make room"
+    )
+
+    client_for(coordinator).post(f"/referrals/{case.reference}/purge/", {"confirm": case.reference})
+
+    assert not ReferralEvent.objects.filter(referral=case).exclude(detail="").exists()
