@@ -254,11 +254,14 @@ def service_accepting(request: AuthenticatedRequest, pk) -> HttpResponse:
     accepting = request.POST.get("accepting") == "1"
     coverage.service_set_accepting(service=service, user=request.user, accepting=accepting)
     if accepting:
-        messages.success(request, _("%(service)s is taking referrals again.") % {"service": service.name})
+        messages.success(
+            request, _("%(service)s is taking referrals again.") % {"service": service.localized_name}
+        )
     else:
         messages.success(
             request,
-            _("%(service)s is marked full: the hub will not be offered it.") % {"service": service.name},
+            _("%(service)s is marked full: the hub will not be offered it.")
+            % {"service": service.localized_name},
         )
     # Back to the page the switch was on (the partner queue); this app does not name the referrals' URLs.
     back = request.POST.get("next", "")
