@@ -1,32 +1,14 @@
 """The partner queue's one-tap "we're full tonight" / "taking referrals again" switch: it changes only whether the
 service takes referrals, does not mark the listing as confirmed, and is written to the service's history."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
-from directory.models import County, Service, ServiceCategory, ServiceChange
+from directory.models import Service, ServiceChange
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/referrals/queue/"
-
-
-@pytest.fixture
-def service(partner_org) -> Service:
-    service = Service.objects.create(
-        organization=partner_org,
-        category=ServiceCategory.objects.get(code="legal"),
-        name="Legal clinic",
-        capacity_available=2,
-        capacity_maximum=10,
-    )
-    service.counties.set(County.objects.filter(name="Davidson"))
-    partner_org.assured_date = timezone.localdate() - datetime.timedelta(days=150)
-    partner_org.save(update_fields=["assured_date"])
-    return service
 
 
 def url(service: Service) -> str:

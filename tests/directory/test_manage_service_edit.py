@@ -1,30 +1,13 @@
 """Editing a service: partner staff keep their own services' places, referrals switch and status current;
 admins edit any service. Saving confirms the organization's listing."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
-from directory.models import County, Service, ServiceCategory, ServiceStatus
+from directory.models import Service, ServiceStatus
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def service(partner_org) -> Service:
-    service = Service.objects.create(
-        organization=partner_org,
-        category=ServiceCategory.objects.get(code="legal"),
-        name="Legal clinic",
-        capacity_available=2,
-        capacity_maximum=10,
-    )
-    service.counties.set(County.objects.filter(name="Davidson"))
-    partner_org.assured_date = timezone.localdate() - datetime.timedelta(days=150)
-    partner_org.save(update_fields=["assured_date"])
-    return service
 
 
 def url(service: Service) -> str:
