@@ -262,6 +262,9 @@ class Routing(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Referred by phone: the organization has no active staff account to answer in the app, so the hub called it
+    # and records its answer (accepted / declined / no answer). Same deadlines and escalation as any routing.
+    by_phone = models.BooleanField(_("referred by phone"), default=False)
 
     class Meta:
         ordering = ["created_at"]
@@ -352,6 +355,7 @@ class EventKind(models.TextChoices):
     FOLLOW_UP_DONE = "follow_up_done", _("Follow-up done")
     ASSIGNED = "assigned", _("Assigned")
     NEED_WITHDRAWN = "need_withdrawn", _("Need withdrawn")
+    NEED_UNMET = "need_unmet", _("Need closed as unmet")
     CLOSED = "closed", _("Case closed")
     PURGED = "purged", _("Personal data deleted")
 
@@ -370,8 +374,8 @@ class ReferralEvent(models.Model):
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    # Why the hub sent a need to a full service. Free text typed by hub staff, so encrypted like a note, and shown
-    # on the timeline to hub staff only.
+    # Why the hub sent a need to a full service or outside the suggestions, or closed it as unmet. Free text typed by
+    # hub staff, so encrypted like a note, and shown on the timeline to hub staff only.
     detail = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
