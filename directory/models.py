@@ -192,6 +192,16 @@ class Role(models.TextChoices):
 HUB_ROLES = (Role.VOLUNTEER, Role.COORDINATOR)
 
 
+class NoticeDigest(models.IntegerChoices):
+    """How often a person who chose a digest hears of routine and urgent case events, in minutes. No choice (null)
+    is every event as it happens; emergencies are always sent at once (referrals/notifications.py)."""
+
+    MINUTES_15 = 15, _("A digest every 15 minutes")
+    MINUTES_30 = 30, _("A digest every 30 minutes")
+    HOUR = 60, _("A digest every hour")
+    HOURS_2 = 120, _("A digest every 2 hours")
+
+
 class UserQuerySet(models.QuerySet["User"]):
     def hub_staff(self, organization: "Organization | uuid.UUID", *, include_inactive: bool = False) -> Self:
         """The active volunteers and coordinators of an organization (or its pk): who may be given its cases and
@@ -247,6 +257,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the Django admin"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    notice_digest_minutes = models.PositiveSmallIntegerField(
+        _("how I hear of case events"), choices=NoticeDigest.choices, null=True, blank=True
+    )
 
     objects = UserManager()
 
@@ -268,6 +281,12 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=Q(organization__isnull=False) | Q(is_superuser=True),
                 name="user_has_organization",
                 violation_error_message=_("Every account belongs to an organization."),
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_digest_minutes__isnull=True)
+                | Q(notice_digest_minutes__in=NoticeDigest.values),
+                name="user_notice_digest_valid",
+                violation_error_message=_("Choose one of the digest intervals offered."),
             ),
         ]
 
