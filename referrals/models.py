@@ -477,3 +477,59 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.last_success}"
+
+
+class NoticeKind(models.TextChoices):
+    """Which email a notice waiting for a digest stands for (referrals/notifications.py)."""
+
+    ROUTED = "routed", _("New referral for your organization")
+    ANSWERED = "answered", _("Answered by the organization")
+    DROPPED = "dropped", _("Declined or not answered in time")
+
+
+class PendingNotice(models.Model):
+    """A case event for a person who chose to hear of routine and urgent events in a digest
+    (User.notice_digest_minutes) rather than one email each. The deadline job (referrals/jobs.py) sends each person
+    one email listing theirs once the oldest has waited their interval, and marks them sent. It holds which routing
+    and what happened to it (its status when told), never anything about the family."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        # notice_waiting_idx starts with this column: a second index on it alone would only cost writes.
+        db_index=False,
+    )
+    routing = models.ForeignKey(Routing, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    status = models.CharField(max_length=10, choices=RoutingStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Which digest claimed it: the email lists exactly the notices its run marked sent, even with two runs at once.
+    digest = models.UUIDField(null=True, blank=True, editable=False)
+
+    # Set by notifications.notice_digest for its template; not stored.
+    link: str
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The digest job: each person's notices not sent yet, oldest first.
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="notice_waiting_idx",
+            ),
+            models.Index(fields=["digest"], name="notice_digest_idx"),
+        ]
+        constraints = [
+            # One notice per person per event, even if the task that queues it runs twice.
+            models.UniqueConstraint(
+                fields=["recipient", "routing", "kind", "status"], name="notice_once_per_event"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=NoticeKind.values), name="notice_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=RoutingStatus.values), name="notice_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.kind} {self.routing_id}"
