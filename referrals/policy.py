@@ -154,7 +154,7 @@ def may_export(user) -> bool:
 
 
 def may_search_cases(user) -> bool:
-    """Searching by reference, phone or alias (today: the duplicate-phone hint) is for hub staff only."""
+    """Searching by reference, phone or alias (the search page, the duplicate-phone hint) is for hub staff only."""
     return is_hub_staff(user)
 
 
@@ -416,6 +416,11 @@ def person_shown(user, referral: Referral, person: User) -> str:
 
 
 # Search, the access log and the export.
+
+
+def search_scope[QS: QuerySet[Referral]](user, queryset: QS) -> QS:
+    """The cases a search may find: those the person may open ("own" or "hub"), if they may search at all."""
+    return visible_referrals(user, queryset) if may_search_cases(user) else queryset.none()
 
 
 def duplicate_hint_scope[QS: QuerySet[Referral]](user, queryset: QS) -> QS:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals.views import cases, lists, routings
+from referrals.views import cases, lists, routings, search
 
 app_name = "referrals"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("escalations/", lists.escalations, name="escalations"),
     path("access-log/", lists.access_log, name="access_log"),
     path("export.csv", lists.export_csv, name="export"),
+    path("search/", search.case_search, name="search"),
+    path("new/same-phone/", search.same_phone, name="same_phone"),
     path("<str:reference>/", cases.referral_detail, name="detail"),
     path("<str:reference>/needs/<int:need_id>/route/", routings.route_need, name="route"),
     path("<str:reference>/needs/<int:need_id>/reroute/", routings.reroute_need, name="reroute"),

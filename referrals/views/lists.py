@@ -47,6 +47,7 @@ def _role_sections(user: User) -> dict[str, bool]:
     """Which parts of My work and the case rows this person's role has a use for, as the policy says."""
     return {
         "may_create": policy.may_create_referral(user),
+        "may_search": policy.may_search_cases(user),
         "has_follow_ups": policy.has_follow_ups(user),
         "sees_hub_cases": policy.may_see_escalations(user),
         "uses_queue": policy.may_use_queue(user),
@@ -65,7 +66,12 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     return render_page(
         request,
         "referrals/referral_list.html",
-        {"filter": filterset, "page": page, "has_follow_ups": policy.has_follow_ups(request.user)},
+        {
+            "filter": filterset,
+            "page": page,
+            "has_follow_ups": policy.has_follow_ups(request.user),
+            "may_search": policy.may_search_cases(request.user),
+        },
         partial="rows",
     )
 
