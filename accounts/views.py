@@ -1,4 +1,5 @@
-"""Managing accounts (admins only): invite, change organization and role, deactivate and reactivate.
+"""Managing accounts (admins only): invite, change organization and role, deactivate and reactivate. And each
+person's own notification settings (how they hear of case events), for themselves only.
 
 Who may manage accounts is decided in directory/access.py; what each change does (audit row, sessions ended,
 coordinators told) in accounts/services.py. Every change asks the admin for their password again first
@@ -7,7 +8,7 @@ coordinators told) in accounts/services.py. Every change asks the admin for thei
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
 from accounts.filters import UserFilter
-from accounts.forms import AccountForm, InvitationForm
+from accounts.forms import AccountForm, InvitationForm, NotificationsForm
 from directory import access
 from directory.manage.common import (
     GET_OR_POST,
@@ -139,3 +140,17 @@ def email_closed(request: HttpRequest) -> HttpResponse:
     and tells the old address). Adding an address, making one primary, removing or re-sending: none happens here."""
     messages.info(request, _("Only your network's administrators can change an email address."))
     return redirect("home")
+
+
+@GET_OR_POST
+def notifications(request: AuthenticatedRequest) -> HttpResponse:
+    """How the signed-in person hears of case events: every event, or a digest every N minutes. It changes their own
+    account and nothing else (no account id in the address or the form). Anyone who works for an organization."""
+    if request.user.organization_id is None:
+        raise PermissionDenied
+    form = NotificationsForm(posted(request), instance=request.user)
+    if form.is_valid():
+        request.user.save(update_fields=["notice_digest_minutes"])
+        messages.success(request, _("Saved. Emergencies still come at once."))
+        return redirect("account_notifications")
+    return render(request, "accounts/notifications.html", {"form": form})

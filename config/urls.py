@@ -11,6 +11,7 @@ urlpatterns = [
     path("language/", core_views.switch_language, name="switch_language"),
     # Before allauth's: its email page is closed (only administrators change an address, on the account page).
     path("accounts/email/", account_views.email_closed, name="account_email"),
+    path("accounts/notifications/", account_views.notifications, name="account_notifications"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("help/", include("directory.public.urls")),
