@@ -1,20 +1,33 @@
-"""The scheduled work: deadlines and reminders (every few minutes) and the retention purge (daily). Each job is
-idempotent and safe to run from several places at once; the state changes themselves are services."""
+"""The scheduled work: deadlines, reminders and notice digests (every few minutes) and the retention purge (daily).
+Each job is idempotent and safe to run from several places at once; the state changes themselves are services."""
 
+import uuid
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.tasks import task
 from django.utils import timezone
 
 from referrals import notifications
-from referrals.models import FollowUp, JobRun, Note, Referral, ReferralStatus, Routing, RoutingStatus
+from referrals.models import (
+    FollowUp,
+    JobRun,
+    Note,
+    PendingNotice,
+    Referral,
+    ReferralStatus,
+    Routing,
+    RoutingStatus,
+)
 from referrals.services import referral_erase_expired, routing_expire
 
 DEADLINE_JOB = "process_deadlines"
 # How long the deadline job may stay silent while routings wait before /healthz says so. It runs every few minutes.
 DEADLINE_JOB_STALE_AFTER = timedelta(minutes=30)
+# Notices already sent in a digest are kept this long (which digest told whom of what), then deleted by the purge.
+SENT_NOTICES_KEPT = timedelta(days=7)
 
 
 def expire_overdue_routings(*, now: datetime | None = None) -> int:
@@ -53,19 +66,50 @@ def send_follow_up_reminders(*, today: date | None = None) -> int:
     return len(by_user)
 
 
+def send_notice_digests(*, now: datetime | None = None) -> int:
+    """Email each person who chose a digest one list of the case events waiting for them, once the oldest has waited
+    their interval (at the next run if they went back to every event). Returns the number of digests.
+
+    Safe to run again and from several places at once: each run claims the notices it sends with one UPDATE ...
+    WHERE sent_at IS NULL, tagged with its own digest id, and the email lists exactly the rows it claimed, so no
+    notice is sent twice. Deactivated people hear nothing: what waited for them is dropped."""
+    now = now or timezone.now()
+    waiting = PendingNotice.objects.filter(sent_at__isnull=True, created_at__lte=now)
+    waiting.filter(recipient__is_active=False).delete()
+    oldest = (
+        waiting.values("recipient_id", "recipient__notice_digest_minutes")
+        .annotate(oldest=Min("created_at"))
+        .order_by("recipient_id")
+    )
+    digests = 0
+    for row in oldest:
+        interval = timedelta(minutes=row["recipient__notice_digest_minutes"] or 0)
+        if row["oldest"] > now - interval:
+            continue
+        digest = uuid.uuid4()
+        with transaction.atomic():
+            claimed = waiting.filter(recipient_id=row["recipient_id"]).update(sent_at=now, digest=digest)
+            if claimed:
+                notifications.on_commit(notifications.notice_digest, row["recipient_id"], str(digest))
+                digests += 1
+    return digests
+
+
 @task
 def process_deadlines_task() -> dict:
     return process_deadlines()
 
 
 def process_deadlines(*, now: datetime | None = None) -> dict:
-    """Expire routings past their deadline and send the day's follow-up reminders. Idempotent."""
+    """Expire routings past their deadline, send the day's follow-up reminders and the notice digests that are due.
+    Idempotent."""
     now = now or timezone.now()
     expired = expire_overdue_routings(now=now)
     reminded = send_follow_up_reminders(today=timezone.localdate(now))
+    digests = send_notice_digests(now=now)
     # Recorded at the end, so a run that failed half-way does not count as one.
     JobRun.objects.update_or_create(name=DEADLINE_JOB, defaults={"last_success": timezone.now()})
-    return {"expired": expired, "reminded": reminded}
+    return {"expired": expired, "reminded": reminded, "digests": digests}
 
 
 def deadline_job_stale() -> str | None:
@@ -80,9 +124,11 @@ def deadline_job_stale() -> str | None:
 
 
 def purge_expired(*, now: datetime | None = None, retention_days: int | None = None) -> int:
-    """Delete the personal data of cases closed more than RETENTION_DAYS ago. Idempotent."""
+    """Delete the personal data of cases closed more than RETENTION_DAYS ago, and notices sent in a digest more than
+    SENT_NOTICES_KEPT ago. Idempotent."""
     now = now or timezone.now()
     days = settings.RETENTION_DAYS if retention_days is None else retention_days
+    PendingNotice.objects.filter(sent_at__lte=now - SENT_NOTICES_KEPT).delete()
     # Belt and braces: nothing can add notes to a closed case, but if a row ever slipped in, it goes too.
     Note.objects.filter(referral__purged_at__isnull=False).delete()
     expired = Referral.objects.filter(

@@ -2,6 +2,11 @@
 
 Emails never contain a name, phone or note: only the reference code, the category, the urgency and a link. Each goes
 out in its recipient's language.
+
+Case events (a new referral, an answer, a decline or no answer) go to each person as they chose in their account
+(User.notice_digest_minutes): one email per event, or, for routine and urgent cases, a notice queued for the digest
+the deadline job sends every N minutes (`notice_digest`). Emergencies always go at once; so does everything sent to
+an address rather than a person (an organization's intake address).
 """
 
 from django.conf import settings
@@ -14,7 +19,7 @@ from django.utils import translation
 
 from directory.models import User
 from referrals import policy
-from referrals.models import RoutingStatus
+from referrals.models import NoticeKind, PendingNotice, Referral, RoutingStatus, Urgency
 
 
 def on_commit(task_function, *args) -> None:
@@ -34,6 +39,21 @@ def _send(*, template: str, recipients: list[tuple[str, str]], context: dict) ->
 
 def _addresses(users) -> list[tuple[str, str]]:
     return [(user.email, user.preferred_language) for user in users]
+
+
+def _tell(*, users, routing, kind: NoticeKind, template: str, context: dict) -> int:
+    """Email each person of a case event now, or queue it for their digest if they chose one and the case is not an
+    emergency. One notice per person per event: a task run twice queues nothing more. Returns the emails sent now."""
+    emergency = routing.need.referral.urgency == Urgency.EMERGENCY
+    now: list[User] = []
+    later: list[User] = []
+    for user in users:
+        (later if user.notice_digest_minutes and not emergency else now).append(user)
+    PendingNotice.objects.bulk_create(
+        [PendingNotice(recipient=user, routing=routing, kind=kind, status=routing.status) for user in later],
+        ignore_conflicts=True,
+    )
+    return _send(template=template, recipients=_addresses(now), context=context)
 
 
 def _routing_context(routing) -> dict:
@@ -60,10 +80,19 @@ def _routing(routing_id: int):
 def routing_created(routing_id: int) -> int:
     """A new referral for a partner: its staff and its intake address hear of it."""
     routing = _routing(routing_id)
-    recipients = _addresses(policy.partner_staff(routing.organization_id))
+    context = _routing_context(routing)
+    sent = _tell(
+        users=policy.partner_staff(routing.organization_id),
+        routing=routing,
+        kind=NoticeKind.ROUTED,
+        template="routing_created",
+        context=context,
+    )
     if routing.organization.intake_email:
-        recipients.append((routing.organization.intake_email, settings.LANGUAGE_CODE))
-    return _send(template="routing_created", recipients=recipients, context=_routing_context(routing))
+        # An address, not a person: nobody chose a digest for it, so it hears of each referral at once.
+        recipients = [(routing.organization.intake_email, settings.LANGUAGE_CODE)]
+        sent += _send(template="routing_created", recipients=recipients, context=context)
+    return sent
 
 
 @task
@@ -72,11 +101,14 @@ def routing_answered(routing_id: int) -> int:
     routing = _routing(routing_id)
     referral = routing.need.referral
     volunteer = referral.assigned_to or referral.created_by
-    if volunteer.is_active:
-        recipients = [(volunteer.email, volunteer.preferred_language)]
-    else:
-        recipients = _addresses(policy.coordinators_of(referral.hub_id))
-    return _send(template="routing_answered", recipients=recipients, context=_routing_context(routing))
+    users = [volunteer] if volunteer.is_active else policy.coordinators_of(referral.hub_id)
+    return _tell(
+        users=users,
+        routing=routing,
+        kind=NoticeKind.ANSWERED,
+        template="routing_answered",
+        context=_routing_context(routing),
+    )
 
 
 @task
@@ -93,15 +125,56 @@ def routing_dropped(routing_id: int) -> int:
         "reason": routing.get_decline_reason_display,
         "link": settings.SITE_URL + reverse("referrals:escalations"),
     }
-    sent = _send(template="routing_dropped", recipients=_addresses(coordinators), context=context)
+    sent = _tell(
+        users=coordinators,
+        routing=routing,
+        kind=NoticeKind.DROPPED,
+        template="routing_dropped",
+        context=context,
+    )
     volunteer = referral.assigned_to or referral.created_by
     if routing.status == RoutingStatus.DECLINED and volunteer.is_active and volunteer not in coordinators:
-        sent += _send(
+        sent += _tell(
+            users=[volunteer],
+            routing=routing,
+            kind=NoticeKind.ANSWERED,
             template="routing_answered",
-            recipients=[(volunteer.email, volunteer.preferred_language)],
             context=_routing_context(routing),
         )
     return sent
+
+
+@task
+def notice_digest(user_id: int, digest: str) -> int:
+    """One email listing the case events the deadline job claimed for a person's digest (referrals/jobs.py), in
+    their language, oldest first. Only events of cases they may still open (a person moved to another organization
+    or role since hears nothing of the old one's cases), and nothing to a deactivated account."""
+    user = User.objects.get(pk=user_id)
+    if not user.is_active:
+        return 0
+    notices = list(
+        PendingNotice.objects.filter(recipient=user, digest=digest).select_related(
+            "routing__need__referral", "routing__need__category", "routing__organization"
+        )
+    )
+    visible = set(
+        Referral.objects.visible_to(user)
+        .filter(pk__in={notice.routing.need.referral_id for notice in notices})
+        .values_list("pk", flat=True)
+    )
+    notices = [notice for notice in notices if notice.routing.need.referral_id in visible]
+    if not notices:
+        return 0
+    for notice in notices:
+        if notice.kind == NoticeKind.DROPPED:
+            notice.link = settings.SITE_URL + reverse("referrals:escalations")
+        else:
+            reference = notice.routing.need.referral.reference
+            notice.link = settings.SITE_URL + reverse("referrals:detail", kwargs={"reference": reference})
+    context = {"notices": notices, "link": settings.SITE_URL + reverse("account_notifications")}
+    return _send(
+        template="notice_digest", recipients=[(user.email, user.preferred_language)], context=context
+    )
 
 
 @task
