@@ -164,3 +164,22 @@ def test_escalations(django_assert_num_queries, cases, coordinator):
     with django_assert_num_queries(SIGNED_IN + 5 + SESSION_SAVE):
         page = get(client, "/referrals/escalations/")
     assert len(page.context["page"].object_list) == min(len(cases), 25)
+
+
+@pytest.mark.parametrize(
+    ("typed", "own_queries"),
+    [
+        # the cases with this phone (with county, assignee), their needs (with category), the needs' routings;
+        # nav org, escalations badge
+        ("919-555-0143", 5),
+        # as by phone, after one query reading the names of the hub's open cases (decrypted and matched in Python)
+        ("rosa", 6),
+    ],
+    ids=["phone", "name"],
+)
+def test_search_results(django_assert_num_queries, cases, coordinator, typed, own_queries):
+    client = client_for(coordinator)
+    with django_assert_num_queries(SIGNED_IN + own_queries + SESSION_SAVE):
+        response = client.post("/referrals/search/", {"q": typed})
+    assert response.status_code == 200
+    assert len(response.context["found"].cases) == min(len(cases), 25)
