@@ -45,6 +45,11 @@ class OrganizationFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
         method="filter_stale",
     )
+    unreachable = django_filters.BooleanFilter(
+        label=_("Only partners that cannot receive referrals in the app"),
+        widget=forms.CheckboxInput,
+        method="filter_unreachable",
+    )
 
     class Meta:
         model = Organization
@@ -57,6 +62,11 @@ class OrganizationFilter(django_filters.FilterSet):
         self, queryset: OrganizationQuerySet, name: str, value: bool | None
     ) -> OrganizationQuerySet:
         return queryset.unconfirmed() if value else queryset
+
+    def filter_unreachable(
+        self, queryset: OrganizationQuerySet, name: str, value: bool | None
+    ) -> OrganizationQuerySet:
+        return queryset.unreachable_in_app() if value else queryset
 
 
 class ServiceFilter(django_filters.FilterSet):

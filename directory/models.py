@@ -1,6 +1,7 @@
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypedDict, cast, overload
 
@@ -9,9 +10,10 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -132,10 +134,34 @@ def unconfirmed_before() -> date:
     return timezone.localdate() - timedelta(days=UNCONFIRMED_AFTER_DAYS)
 
 
+def answers_in_app(organization: Any = None) -> Exists:
+    """Whether an organization (its pk, or by default the row's own) has an active partner-staff account: only
+    then can it receive routings in the app. Without one, the hub refers by phone and records the answer."""
+    return Exists(
+        User.objects.filter(
+            organization=OuterRef("pk") if organization is None else organization,
+            role=Role.PARTNER,
+            is_active=True,
+        )
+    )
+
+
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     def unconfirmed(self) -> Self:
         """Listings not confirmed in UNCONFIRMED_AFTER_DAYS days, or never: the ones to chase."""
         return self.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=unconfirmed_before()))
+
+    def unreachable_in_app(self) -> Self:
+        """Partner organizations that cannot receive routings in the app: no active partner-staff account."""
+        return self.filter(is_partner=True).exclude(answers_in_app())
+
+    def with_app_reach(self) -> Self:
+        """Each row with `answers_in_app` and `has_partner_accounts` (active or not), which
+        `Organization.unreachable_reason` reads."""
+        return self.annotate(
+            answers_in_app=answers_in_app(),
+            has_partner_accounts=Exists(User.objects.filter(organization=OuterRef("pk"), role=Role.PARTNER)),
+        )
 
 
 class Organization(models.Model):
@@ -179,6 +205,16 @@ class Organization(models.Model):
     @property
     def localized_description(self) -> str:
         return localized(self, "description")
+
+    @property
+    def unreachable_reason(self) -> str:
+        """Why a partner cannot receive routings in the app (hubs refer it by phone), or "" when it can. Reads the
+        annotations of `OrganizationQuerySet.with_app_reach`."""
+        if not self.is_partner or getattr(self, "answers_in_app", True):
+            return ""
+        if getattr(self, "has_partner_accounts", False):
+            return gettext("Cannot receive referrals in the app: every partner-staff account is deactivated.")
+        return gettext("Cannot receive referrals in the app: no partner-staff account.")
 
 
 class Role(models.TextChoices):
@@ -342,12 +378,10 @@ class IsLocal(TypedDict):
     is_local: bool
 
 
-class Routable(TypedDict):
-    """What `ServiceQuerySet.routable_for` adds to each row (`is_local`: a boolean the stubs cannot type)."""
+class AnswersInApp(TypedDict):
+    """What `ServiceQuerySet.with_answers_in_app` adds to each row (see `answers_in_app`)."""
 
-    declared_local: bool
-    approved_local: bool
-    is_local: Any
+    answers_in_app: bool
 
 
 class ServingQuerySet[M: "Service | Phone"](models.QuerySet[M]):
@@ -358,7 +392,7 @@ class ServingQuerySet[M: "Service | Phone"](models.QuerySet[M]):
     @overload
     def serving(
         self: "ServingQuerySet[Service]", county: County
-    ) -> "models.QuerySet[WithAnnotations[Service, Routable]]": ...
+    ) -> "models.QuerySet[WithAnnotations[Service, IsLocal]]": ...
     @overload
     def serving(
         self: "ServingQuerySet[Phone]", county: County
@@ -392,45 +426,32 @@ class CoverageState(models.TextChoices):
 
 
 class ServiceQuerySet(ServingQuerySet["Service"]):
-    def routable_for(
-        self, county: County, category: "ServiceCategory"
-    ) -> "models.QuerySet[WithAnnotations[Service, Routable]]":
-        """Services the routing may suggest for a need in `county` and `category`: active, accepting referrals, at
-        a partner organization, and serving the county in that category both as declared (so a partner's
-        narrowing counts at once) and as approved (so its widening counts only once an admin approved it). Each
-        is marked `is_local` when it lists the county in both.
+    def routable_in(
+        self, categories: Iterable[Any]
+    ) -> "models.QuerySet[WithAnnotations[Service, AnswersInApp]]":
+        """The services the routing may consider for needs in these categories, with what `Service.route_fit`
+        reads loaded: active, accepting referrals, at a partner organization, with declared or approved coverage in
+        one of the categories. Each row carries `answers_in_app` (see `answers_in_app`).
 
-        The approved copy (`approved_*`) is read only for services whose coverage is not approved as declared.
-        """
-        declared_local = Exists(
-            Service.counties.through.objects.filter(service=OuterRef("pk"), county=county)
-        )
-        approved_local = Exists(
-            Service.approved_counties.through.objects.filter(service=OuterRef("pk"), county=county)
-        )
-        as_declared = Q(coverage_state=CoverageState.APPROVED)
-        routable = (
+        One query for the rows and one per many-to-many relation whatever the number of needs: the escalations
+        rank the next organization for a whole page of needs at once."""
+        categories = list(categories)
+        return (
             self.filter(
-                category=category,
+                Q(category__in=categories) | Q(approved_category__in=categories),
                 status=ServiceStatus.ACTIVE,
                 accepting_referrals=True,
                 organization__is_partner=True,
             )
-            .annotate(declared_local=declared_local, approved_local=approved_local)
-            .filter(Q(declared_local=True) | Q(is_statewide=True))
-            .filter(
-                as_declared
-                | (Q(approved_category=category) & (Q(approved_local=True) | Q(approved_is_statewide=True)))
-            )
-            .annotate(
-                is_local=ExpressionWrapper(
-                    Q(declared_local=True) & (as_declared | Q(approved_local=True)),
-                    output_field=models.BooleanField(),
-                )
-            )
+            .select_related("organization")
+            .prefetch_related("counties", "approved_counties", "languages", "organization__phones")
+            .with_answers_in_app()
         )
-        # The stubs type the ExpressionWrapper's output as Any; the annotations are the ones declared.
-        return cast("models.QuerySet[WithAnnotations[Service, Routable]]", routable)
+
+    def with_answers_in_app(self) -> "models.QuerySet[WithAnnotations[Service, AnswersInApp]]":
+        annotated = self.annotate(answers_in_app=answers_in_app(OuterRef("organization_id")))
+        # The stubs name the annotation's TypedDict anew; it is the one declared.
+        return cast("models.QuerySet[WithAnnotations[Service, AnswersInApp]]", annotated)
 
     def waiting_for_review(self) -> Self:
         return self.filter(coverage_state=CoverageState.PENDING)
@@ -539,6 +560,23 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.localized_name} · {self.organization.name}"
+
+    def route_fit(self, county: County, category: "ServiceCategory") -> bool | None:
+        """Whether routing may suggest this service (loaded through `routable_in`) for a need in `county` and
+        `category`: None when it may not, else whether it is local (lists the county) rather than statewide.
+
+        It must serve the county in that category both as declared (so a partner's narrowing counts at once) and
+        as approved (so its widening counts only once an admin approved it). It is local when it lists the county
+        in both. The approved copy (`approved_*`) is read only when the coverage is not approved as declared."""
+        declared_local = any(c.pk == county.pk for c in self.counties.all())
+        if self.category_id != category.pk or not (declared_local or self.is_statewide):
+            return None
+        if self.coverage_state == CoverageState.APPROVED:
+            return declared_local
+        approved_local = any(c.pk == county.pk for c in self.approved_counties.all())
+        if self.approved_category_id != category.pk or not (approved_local or self.approved_is_statewide):
+            return None
+        return declared_local and approved_local
 
     @property
     def localized_name(self) -> str:

@@ -7,7 +7,7 @@ from directory.forms import BoundedInputMixin, model_choice_field
 from directory.models import County, Language, ServiceCategory, User, normalize_phone
 from referrals import policy
 from referrals.models import DeclineReason, ReferralOutcome, RoutingOutcome, Urgency
-from referrals.services import MAX_LENGTH
+from referrals.services import MAX_LENGTH, PhoneAnswer
 
 
 class IntakeForm(BoundedInputMixin, forms.Form):
@@ -135,3 +135,48 @@ class AssignForm(BoundedInputMixin, forms.Form):
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "assignee").queryset = policy.hub_staff(hub.pk)
+
+
+class RoutingReasonForm(BoundedInputMixin, forms.Form):
+    """Why the hub sends a need to a full service or outside the suggestions, or closes it as unmet: about the
+    service or the search, never about the family (it is kept on the timeline)."""
+
+    reason = forms.CharField(
+        label=_("Why? (about the service, not the family)"),
+        max_length=MAX_LENGTH["routing_reason"],
+        error_messages={"required": _("Say why.")},
+    )
+
+
+class PhoneAnswerForm(BoundedInputMixin, forms.Form):
+    """What an organization said when the hub called it about a phone referral."""
+
+    answer = forms.ChoiceField(
+        choices=PhoneAnswer.choices, widget=forms.RadioSelect, label=_("What did they say?")
+    )
+    reason = forms.ChoiceField(
+        choices=[("", _("Choose a reason.")), *DeclineReason.choices],
+        label=_("If they declined: why?"),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Details (optional)"), max_length=MAX_LENGTH["decline_note"], required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("answer") == PhoneAnswer.DECLINED and not cleaned.get("reason"):
+            self.add_error("reason", _("Choose a reason."))
+        return cleaned
+
+
+class ServiceSearchForm(BoundedInputMixin, forms.Form):
+    """Any active service of any partner organization, for sending a need outside the suggestions."""
+
+    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    county = forms.ModelChoiceField(
+        County.objects.all(), label=_("Serves county"), required=False, empty_label=_("Any county")
+    )
+    category = forms.ModelChoiceField(
+        ServiceCategory.objects.all(), label=_("Kind of help"), required=False, empty_label=_("Any kind")
+    )

@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from core.crypto import EncryptedTextField
 from directory.models import County, Language, Organization, Service, ServiceCategory, format_phone
 
 if TYPE_CHECKING:
-    from referrals.forms import CompleteForm, DeclineForm
+    from referrals.forms import CompleteForm, DeclineForm, PhoneAnswerForm
     from referrals.suggestions import Suggestion
 
 # Reference codes avoid letters and digits that are easy to confuse when read over the phone (0/O, 1/I/L).
@@ -168,6 +169,11 @@ class Need(models.Model):
     visible_routings: "list[Routing]"
     live_routing: "Routing | None"
     suggestions: "list[Suggestion]"
+    phone_suggestions: "list[Suggestion]"
+    # Set by the escalations (referrals.views.lists.escalation_rows); not stored.
+    dropped: "Routing | None"
+    waiting_since: "datetime"
+    next_suggestion: "Suggestion | None"
 
     class Meta:
         ordering = ["category__position"]
@@ -228,6 +234,7 @@ class Routing(models.Model):
     # Set by the case page for the partner's answer forms (one per routing, each with its own element ids); not stored.
     decline_form: "DeclineForm"
     complete_form: "CompleteForm"
+    phone_answer_form: "PhoneAnswerForm"
 
     # Keeps its own index: on PostgreSQL, turning db_index off drops every b-tree index on the column that is not in
     # Meta.indexes, routing_one_live_per_need's unique index included.

@@ -113,7 +113,8 @@ def routing_answered(routing_id: int) -> int:
 
 @task
 def routing_dropped(routing_id: int) -> int:
-    """A partner declined, or did not answer in time: the need is back in the hub's escalations, so each of its
+    """A partner declined, or did not answer in time (or, for a phone referral, did not pick up): the need is back in
+    the hub's escalations, so each of its
     active coordinators hears of it once. On a decline the volunteer on the case also gets the usual answer notice,
     unless they are one of those coordinators (one email per person)."""
     routing = _routing(routing_id)
@@ -121,6 +122,10 @@ def routing_dropped(routing_id: int) -> int:
     coordinators = list(policy.coordinators_of(referral.hub_id))
     context = _routing_context(routing) | {
         "declined": routing.status == RoutingStatus.DECLINED,
+        # A phone referral the hub recorded as not answered (rather than one whose deadline passed).
+        "no_answer_by_phone": routing.by_phone
+        and routing.status == RoutingStatus.EXPIRED
+        and routing.responded_by_id is not None,
         # The reason's label only: the partner's free-text detail may name the family.
         "reason": routing.get_decline_reason_display,
         "link": settings.SITE_URL + reverse("referrals:escalations"),
@@ -133,7 +138,13 @@ def routing_dropped(routing_id: int) -> int:
         context=context,
     )
     volunteer = referral.assigned_to or referral.created_by
-    if routing.status == RoutingStatus.DECLINED and volunteer.is_active and volunteer not in coordinators:
+    if (
+        routing.status == RoutingStatus.DECLINED
+        and volunteer.is_active
+        and volunteer not in coordinators
+        # Who recorded a phone referral's decline knows of it already.
+        and routing.responded_by_id != volunteer.pk
+    ):
         sent += _tell(
             users=[volunteer],
             routing=routing,

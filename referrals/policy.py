@@ -22,6 +22,8 @@ the role table in DESIGN.md:
 | route a need, withdraw a routing              | own       | hub                    | N                           | N     |
 | re-route after decline / expiry (escalations) | N         | hub                    | N                           | N     |
 | accept / decline / complete a routing         | N         | N                      | routed + live               | N     |
+| record a phone referral's answer and outcome  | own       | hub                    | N                           | N     |
+| send outside the suggestions, close as unmet  | N         | hub                    | N                           | N     |
 | add a note or follow-up                       | own       | hub                    | routed + live (a note)      | N     |
 | close a referral, purge on request            | N         | hub                    | N                           | N     |
 | search cases (reference, phone, alias)        | own       | hub                    | N                           | N     |
@@ -235,6 +237,12 @@ def get_referral_for_user(user, reference: str, *, write: bool = False) -> Refer
 def answers_for(user, routing: Routing) -> bool:
     """Partner staff of the organization a routing was sent to: the only people who answer it."""
     return is_partner_staff(user) and routing.organization_id == user.organization_id
+
+
+def records_phone_answer(user, routing: Routing) -> bool:
+    """A phone referral's answer (accepted / declined / no answer, then the outcome) is recorded by the hub staff
+    who manage the case: the organization has nobody in the app to do it."""
+    return routing.by_phone and manages(user, routing.need.referral)
 
 
 def may_answer_routing(user, routing: Routing) -> bool:

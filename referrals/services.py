@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import phone_digest
-from directory.models import County, Language, Service, ServiceCategory, User
+from directory.models import County, Language, Service, ServiceCategory, ServiceStatus, User
 from referrals import audit, notifications, policy
 from referrals.models import (
     LIVE_ROUTING,
@@ -80,6 +80,8 @@ MAX_LENGTH = {
     "note": 2000,
     "decline_note": 1000,
     "follow_up_note": 300,
+    # Why a need goes to a full service or outside the suggestions, or is closed as unmet: a sentence.
+    "routing_reason": 300,
 }
 
 
@@ -206,33 +208,163 @@ def _lock_routing(routing: Routing) -> Routing:
 
 @transaction.atomic
 def routing_create(
-    *, user: User, need: Need, service: Service, now: datetime | None = None, full_reason: str = ""
+    *,
+    user: User,
+    need: Need,
+    service: Service,
+    now: datetime | None = None,
+    reason: str = "",
+    by_phone: bool = False,
+    outside_suggestions: bool = False,
 ) -> Routing:
     """Send a need to the organization offering `service`. A need has one live routing at a time.
 
-    `full_reason` is why the hub sends it although the service has no places free: kept on the timeline."""
+    An organization receives routings in the app only while it has an active partner-staff account; one without is
+    referred `by_phone`: the hub calls it and records its answer, with the same deadline and escalation.
+    `reason` is why the hub sends it to a full service or outside the suggestions: kept on the timeline. Outside
+    the suggestions (a coordinator's choice, with a reason) any active service of any partner will do, whatever
+    its county or kind of help."""
     now = now or timezone.now()
     referral = _lock_referral(need.referral)
     _require(policy.manages(user, referral))
     need = Need.objects.select_for_update().get(pk=need.pk)
     if not referral.is_open or not need.is_open or need.routings.filter(status__in=LIVE_ROUTING).exists():
         raise Conflict
-    if service.category_id != need.category_id or not service.organization.is_partner:
+    organization = service.organization
+    if outside_suggestions:
+        _require(policy.may_reroute(user, referral))
+        if not reason.strip():
+            raise ValidationError(_("Say why you are sending it outside the suggestions."))
+    elif service.category_id != need.category_id:
         raise ValidationError(_("That service does not offer this kind of help."))
+    if not organization.is_partner or service.status != ServiceStatus.ACTIVE:
+        raise ValidationError(_("That service does not offer this kind of help."))
+    _check_length(routing_reason=reason)
+    answers_in_app = policy.partner_staff(organization.pk).exists()
+    if not by_phone and not answers_in_app:
+        raise ValidationError(
+            _(
+                "%(organization)s has nobody to answer in the app. Call them, then record it as a phone "
+                "referral."
+            )
+            % {"organization": organization.name}
+        )
+    if by_phone and answers_in_app:
+        raise ValidationError(
+            _("%(organization)s answers in the app: send it there instead of calling.")
+            % {"organization": organization.name}
+        )
     routing = Routing.objects.create(
         need=need,
-        organization=service.organization,
+        organization=organization,
         service=service,
         deadline=response_deadline(urgency=referral.urgency, service=service, now=now),
         created_by=user,
         created_at=now,
+        by_phone=by_phone,
     )
     event = _event(referral, EventKind.ROUTED, user, routing=routing, to_status=RoutingStatus.PENDING)
-    if full_reason:
-        event.detail = full_reason
+    if reason.strip():
+        event.detail = reason.strip()
         event.save(update_fields=["detail"])
-    notifications.on_commit(notifications.routing_created, routing.pk)
+    if not by_phone:
+        # A phone referral is the hub's own call: nobody at the organization reads the app.
+        notifications.on_commit(notifications.routing_created, routing.pk)
     return routing
+
+
+class PhoneAnswer(models.TextChoices):
+    """What the organization said when the hub called it (or that nobody picked up)."""
+
+    ACCEPTED = "accepted", _("Accepted by phone")
+    DECLINED = "declined", _("Declined by phone")
+    NO_ANSWER = "no_answer", _("No answer by phone")
+
+
+@transaction.atomic
+def routing_record_phone_answer(
+    *, user: User, routing: Routing, answer: str, reason: str = "", note: str = ""
+) -> Routing:
+    """The hub records what an organization it referred by phone said. Declined and no answer go back to the
+    hub's escalations and its coordinators are told, as when a partner declines or lets the deadline pass."""
+    if answer not in PhoneAnswer.values:
+        raise ValidationError(_("Say what the organization answered."))
+    if answer == PhoneAnswer.DECLINED and reason not in DeclineReason.values:
+        raise ValidationError(_("Choose a reason."))
+    _check_length(decline_note=note)
+    routing = _lock_routing(routing)
+    _require(policy.records_phone_answer(user, routing))
+    if routing.status != RoutingStatus.PENDING:
+        raise Conflict
+    if routing.is_overdue:
+        raise ValidationError(
+            _("The time for this answer has passed: the need is in the escalations, to be sent again.")
+        )
+    now = timezone.now()
+    if answer == PhoneAnswer.ACCEPTED:
+        _move_routing(
+            routing, to=RoutingStatus.ACCEPTED, actor=user, now=now, responded_by=user, responded_at=now
+        )
+    elif answer == PhoneAnswer.DECLINED:
+        _move_routing(
+            routing,
+            to=RoutingStatus.DECLINED,
+            actor=user,
+            now=now,
+            decline_reason=reason,
+            decline_note=note.strip(),
+            responded_by=user,
+            responded_at=now,
+        )
+        notifications.on_commit(notifications.routing_dropped, routing.pk)
+    else:
+        # Nobody picked up: as if the deadline had passed, now rather than hours from now.
+        _move_routing(
+            routing, to=RoutingStatus.EXPIRED, actor=user, now=now, responded_by=user, responded_at=now
+        )
+        notifications.on_commit(notifications.routing_dropped, routing.pk)
+    return routing
+
+
+@transaction.atomic
+def routing_record_phone_outcome(*, user: User, routing: Routing, outcome: str) -> Routing:
+    """The hub records how a phone referral the organization accepted ended (it has nobody in the app to do so)."""
+    if outcome not in RoutingOutcome.values:
+        raise ValidationError(_("Say whether the family was helped."))
+    routing = _lock_routing(routing)
+    _require(policy.records_phone_answer(user, routing))
+    if routing.status != RoutingStatus.ACCEPTED:
+        raise Conflict
+    return _complete(routing, actor=user, outcome=outcome)
+
+
+@transaction.atomic
+def need_close_unmet(*, user: User, need: Need, reason: str) -> Need:
+    """No organization can take this need (none in the county, none statewide, nobody by phone): a coordinator
+    closes it as unmet, with why. It counts as unmet in the reports, unlike a need the family withdrew."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the need could not be met."))
+    _check_length(routing_reason=reason)
+    referral = _lock_referral(need.referral)
+    _require(policy.may_reroute(user, referral))
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if not need.is_open or not referral.is_open:
+        raise Conflict
+    _withdraw_live_routings(referral, need.routings.all(), actor=user, now=timezone.now())
+    need.status = NeedStatus.NOT_HELPED
+    need.save(update_fields=["status"])
+    event = _event(
+        referral,
+        EventKind.NEED_UNMET,
+        user,
+        need=need,
+        from_status=NeedStatus.OPEN,
+        to_status=NeedStatus.NOT_HELPED,
+    )
+    event.detail = reason
+    event.save(update_fields=["detail"])
+    return need
 
 
 def _partner_transition(user: User, routing: Routing, allowed_from: list[str]) -> Routing:
@@ -332,20 +464,25 @@ def routing_complete(*, user: User, routing: Routing, outcome: str) -> Routing:
     if outcome not in RoutingOutcome.values:
         raise ValidationError(_("Say whether the family was helped."))
     routing = _partner_transition(user, routing, [RoutingStatus.ACCEPTED])
+    _complete(routing, actor=user, outcome=outcome)
+    notifications.on_commit(notifications.routing_answered, routing.pk)
+    return routing
+
+
+def _complete(routing: Routing, *, actor: User, outcome: str) -> Routing:
+    """End a locked, accepted routing with its outcome, and its need with it."""
     need = Need.objects.select_for_update().get(pk=routing.need_id)
     need.status = NeedStatus.HELPED if outcome == RoutingOutcome.HELPED else NeedStatus.NOT_HELPED
     need.save(update_fields=["status"])
     # The timeline says how it ended (helped / could not help), not only that it did.
-    _move_routing(
+    return _move_routing(
         routing,
         to=RoutingStatus.COMPLETED,
-        actor=user,
+        actor=actor,
         now=timezone.now(),
         event_to=outcome,
         outcome=outcome,
     )
-    notifications.on_commit(notifications.routing_answered, routing.pk)
-    return routing
 
 
 @transaction.atomic

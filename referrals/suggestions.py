@@ -2,7 +2,7 @@
 
 For a need in county C, category K, language L: active services of category K that cover C or the whole state,
 accepting referrals, at partner organizations that have not already turned this need down. Coverage is what the
-network approved (`ServiceQuerySet.routable_for`): a partner's own widening counts only once an admin approves
+network approved (`Service.route_fit`): a partner's own widening counts only once an admin approves
 it. A service with no places free is full: it comes after every service with places, however close (sending to
 it asks the hub for a reason). Then ranked by: covers C directly before statewide, speaks L, spare places (places available, at most the limit
 the admins set for the service, minus open routings), then how fast the organization answered its recent
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import Service
+from directory.models import Service, ServiceStatus
 from referrals.models import LIVE_ROUTING, Need, Routing
 
 RECENT_DAYS = 90
@@ -32,6 +32,8 @@ class Suggestion:
     speaks_language: bool
     places_free: int
     average_response: timedelta | None
+    # False when the organization has no active staff account: the hub calls it and records the answer.
+    answers_in_app: bool = True
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -58,22 +60,41 @@ class Suggestion:
     def organization(self):
         return self.service.organization
 
+    @property
+    def phones(self) -> list:
+        """The organization's numbers, for a phone referral (prefetched by `suggestions_for`)."""
+        return list(self.service.organization.phones.all())
+
+
+def in_app(suggestions: list[Suggestion]) -> list[Suggestion]:
+    return [s for s in suggestions if s.answers_in_app]
+
+
+def by_phone(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Organizations with nobody to answer in the app: shown apart, as "call them"."""
+    return [s for s in suggestions if not s.answers_in_app]
+
 
 def suggestions_for(need: Need, *, limit: int | None = None) -> list[Suggestion]:
-    referral = need.referral
-    county, language = referral.county, referral.language
-    already_tried = Routing.objects.filter(need=need).values("organization_id")
-    candidates = (
-        Service.objects.routable_for(county, need.category)
-        .exclude(organization_id__in=already_tried)
-        .select_related("organization")
-        .annotate(
-            speaks=Exists(
-                Service.languages.through.objects.filter(service_id=OuterRef("pk"), language_id=language.pk)
-            ),
-        )
-    )
-    services = list(candidates)
+    """The organizations that could take one need, best first (its referral's county and language loaded)."""
+    return suggestions_for_needs([need], limit=limit)[need.pk]
+
+
+def suggestions_for_needs(
+    needs: list[Need], *, limit: int | None = None, routings: list[Routing] | None = None
+) -> dict[int, list[Suggestion]]:
+    """The suggestions for each of a page of needs, in a fixed number of queries however many needs and
+    counties the page holds (each need's referral, with its county and language, must be loaded). `routings`:
+    every routing of those needs, when the caller has them already (an organization tried once is not suggested
+    again)."""
+    if not needs:
+        return {}
+    if routings is None:
+        routings = list(Routing.objects.filter(need__in=needs).only("need_id", "organization_id"))
+    tried: dict[int, set] = {}
+    for routing in routings:
+        tried.setdefault(routing.need_id, set()).add(routing.organization_id)
+    services = list(Service.objects.routable_in({need.category_id for need in needs}))
     open_counts = dict(
         Routing.objects.filter(service__in=services, status__in=LIVE_ROUTING)
         .values("service_id")
@@ -93,31 +114,42 @@ def suggestions_for(need: Need, *, limit: int | None = None) -> list[Suggestion]
         )
         .values_list("organization_id", "avg")
     )
-    suggestions = [
-        Suggestion(
-            service=service,
-            is_local=service.is_local,
-            speaks_language=service.speaks,
-            places_free=max(_places_counted(service) - open_counts.get(service.pk, 0), 0),
-            average_response=response_times.get(service.organization_id),
+    by_need = {}
+    for need in needs:
+        referral = need.referral
+        county, language = referral.county, referral.language
+        suggestions = []
+        for service in services:
+            is_local = service.route_fit(county, need.category)
+            if is_local is None or service.organization_id in tried.get(need.pk, ()):
+                continue
+            suggestions.append(
+                Suggestion(
+                    service=service,
+                    is_local=is_local,
+                    speaks_language=any(lang.pk == language.pk for lang in service.languages.all()),
+                    places_free=max(_places_counted(service) - open_counts.get(service.pk, 0), 0),
+                    average_response=response_times.get(service.organization_id),
+                    answers_in_app=service.answers_in_app,
+                )
+            )
+        never = timedelta.max
+        suggestions.sort(
+            key=lambda s: (
+                s.is_full,
+                not s.is_local,
+                not s.speaks_language,
+                -s.places_free,
+                s.expected_response or never,
+                s.organization.name,
+                s.service.name,
+            )
         )
-        for service in services
-    ]
-    never = timedelta.max
-    suggestions.sort(
-        key=lambda s: (
-            s.is_full,
-            not s.is_local,
-            not s.speaks_language,
-            -s.places_free,
-            s.expected_response or never,
-            s.organization.name,
-            s.service.name,
-        )
-    )
-    for suggestion in suggestions:
-        suggestion.reasons = _reasons(suggestion, county=county, language=language)
-    return suggestions[:limit] if limit else suggestions
+        suggestions = suggestions[:limit] if limit else suggestions
+        for suggestion in suggestions:
+            suggestion.reasons = _reasons(suggestion, county=county, language=language)
+        by_need[need.pk] = suggestions
+    return by_need
 
 
 def _places_counted(service: Service) -> int:
@@ -163,3 +195,28 @@ def _reasons(suggestion: Suggestion, *, county, language) -> list[str]:
             % {"hours": service.response_hours, "minimum": settings.MIN_RESPONSE_HOURS}
         )
     return reasons
+
+
+# How many services the search beyond the suggestions lists: enough to choose from on a phone; narrow it for more.
+OUTSIDE_RESULTS = 25
+
+
+def any_service(*, q: str = "", county=None, category=None):
+    """Any active service of any partner organization, for a coordinator sending a need outside the suggestions
+    (a neighbouring county's, a statewide fund): by name (the service's or the organization's), county served
+    (listed, or the whole state) and kind of help."""
+    services = Service.objects.filter(status=ServiceStatus.ACTIVE, organization__is_partner=True)
+    if q:
+        services = services.filter(
+            Q(name__icontains=q) | Q(name_es__icontains=q) | Q(organization__name__icontains=q)
+        )
+    if category is not None:
+        services = services.filter(category=category)
+    if county is not None:
+        services = services.filter(pk__in=Service.objects.serving(county).values("pk"))
+    return (
+        services.select_related("organization", "category")
+        .prefetch_related("counties", "organization__phones")
+        .with_answers_in_app()
+        .order_by("organization__name", "name")
+    )

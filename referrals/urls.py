@@ -17,6 +17,17 @@ urlpatterns = [
     path("<str:reference>/needs/<int:need_id>/route/", routings.route_need, name="route"),
     path("<str:reference>/needs/<int:need_id>/reroute/", routings.reroute_need, name="reroute"),
     path("<str:reference>/needs/<int:need_id>/withdraw/", routings.withdraw_need, name="withdraw_need"),
+    path("<str:reference>/needs/<int:need_id>/elsewhere/", routings.send_elsewhere, name="send_elsewhere"),
+    path("<str:reference>/needs/<int:need_id>/elsewhere/send/", routings.send_outside, name="send_outside"),
+    path("<str:reference>/needs/<int:need_id>/unmet/", routings.close_unmet, name="close_unmet"),
+    path(
+        "<str:reference>/routings/<int:routing_id>/phone-answer/", routings.phone_answer, name="phone_answer"
+    ),
+    path(
+        "<str:reference>/routings/<int:routing_id>/phone-outcome/",
+        routings.phone_outcome,
+        name="phone_outcome",
+    ),
     path(
         "<str:reference>/routings/<int:routing_id>/withdraw/",
         routings.withdraw_routing,

@@ -95,6 +95,7 @@ def organization_list(request: AuthenticatedRequest) -> HttpResponse:
     queryset = (
         access.organizations_editable_by(request.user)
         .annotate(service_count=Count("services", distinct=True))
+        .with_app_reach()
         .order_by("name")
     )
     context = {
@@ -104,6 +105,8 @@ def organization_list(request: AuthenticatedRequest) -> HttpResponse:
         "add_url": reverse("manage:organization_create"),
         "add_label": _("Add an organization"),
         "stale_count": access.organizations_editable_by(request.user).unconfirmed().count(),
+        # Partners nobody can answer for in the app: the hubs call them instead (a phone referral).
+        "unreachable_count": access.organizations_editable_by(request.user).unreachable_in_app().count(),
     }
     return render_record_list(request, OrganizationFilter, queryset, ORGANIZATION_TABLE, context)
 
@@ -140,6 +143,9 @@ def organization_detail(request: AuthenticatedRequest, slug: str) -> HttpRespons
         "text_alerts": organization.text_alerts.all(),
         "resources": organization.resources.all(),
         "staff": organization.staff.order_by("-is_active", "email") if is_admin else None,
+        "unreachable_reason": (
+            Organization.objects.with_app_reach().get(pk=organization.pk).unreachable_reason if is_admin else ""
+        ),
     }
     return render(request, "directory/manage/organization_detail.html", context)
 

@@ -19,6 +19,7 @@ from referrals.forms import (
     FollowUpForm,
     IntakeForm,
     NoteForm,
+    PhoneAnswerForm,
 )
 from referrals.models import AccessAction, FollowUp, Note, Referral, ReferralEvent
 from referrals.policy import (
@@ -29,8 +30,11 @@ from referrals.policy import (
     needs_visible_to,
     routings_visible_to,
 )
-from referrals.suggestions import suggestions_for
+from referrals.suggestions import by_phone, in_app, suggestions_for_needs
 from referrals.views.common import acting, case_view, int_or_404, require_intake
+
+# How many organizations the case page suggests for a need, of each kind (in the app; by phone).
+SUGGESTIONS_SHOWN = 5
 
 
 @case_view
@@ -98,12 +102,20 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
         need.referral = referral  # the suggestions read its county and language: no query per need
         need.visible_routings = [r for r in routings if r.need_id == need.pk]
         need.live_routing = next((r for r in need.visible_routings if r.is_live), None)
-        need.suggestions = (
-            suggestions_for(need, limit=5)
-            if manages and need.is_open and need.live_routing is None and referral.is_open
-            else []
-        )
+    to_send = [n for n in needs if manages and n.is_open and n.live_routing is None and referral.is_open]
+    # Hub staff (the only ones with needs to send) see every routing of the case.
+    suggested = suggestions_for_needs(to_send, routings=routings)
+    for need in needs:
+        # Organizations that answer in the app, best first; apart, those to call (nobody answers in the app).
+        need.suggestions = in_app(suggested.get(need.pk, []))[:SUGGESTIONS_SHOWN]
+        need.phone_suggestions = by_phone(suggested.get(need.pk, []))[:SUGGESTIONS_SHOWN]
     own_routings = policy.own_routings(user, routings)
+    for routing in routings:
+        routing.need.referral = referral  # loaded above: no query per routing
+        if routing.is_live and policy.records_phone_answer(user, routing):
+            # The hub answers for an organization it referred by phone: its forms sit on the need's card.
+            routing.phone_answer_form = PhoneAnswerForm(auto_id=f"id_phone{routing.pk}_%s")
+            routing.complete_form = CompleteForm(auto_id=f"id_phone{routing.pk}_%s")
     for routing in own_routings:
         # One form per routing, each with its own element ids, so every label belongs to its own field.
         routing.decline_form = DeclineForm(auto_id=f"id_routing{routing.pk}_%s")

@@ -16,6 +16,7 @@ from directory.types import AuthenticatedRequest
 from referrals import audit, policy, selectors
 from referrals.filters import ReferralFilter
 from referrals.models import AccessAction, AccessLog, FollowUp, Need, Referral, ReferralStatus, Routing
+from referrals.suggestions import suggestions_for_needs
 from referrals.views.common import PAGE_SIZE, case_view, render_page
 
 
@@ -37,7 +38,7 @@ def my_work(request: AuthenticatedRequest) -> HttpResponse:
             :PAGE_SIZE
         ]
         if policy.may_see_escalations(user):
-            context["escalations"] = selectors.escalations(user)[:PAGE_SIZE]
+            context["escalations"] = escalation_rows(selectors.escalations(user)[:PAGE_SIZE])
     elif policy.may_use_queue(user):
         context["queue"] = selectors.partner_queue(user)[:PAGE_SIZE]
     return render(request, "referrals/my_work.html", {**context, "today": today, **_role_sections(user)})
@@ -93,7 +94,32 @@ def escalations(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.may_see_escalations(request.user):
         raise PermissionDenied
     page = Paginator(selectors.escalations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page(request, "referrals/escalations.html", {"page": page}, partial="rows")
+    return render_page(
+        request,
+        "referrals/escalations.html",
+        {"page": page, "needs": escalation_rows(page.object_list)},
+        partial="rows",
+    )
+
+
+def escalation_rows(needs) -> list[Need]:
+    """What each escalation row shows a coordinator to decide: what happened (`dropped`: the last routing, declined,
+    expired, not answered by phone or overdue), since when (`waiting_since`) and the next suggestion by name
+    (`next_suggestion`, or None: no other organization takes it in the county). A fixed number of queries for
+    the page: the suggestions of all its needs are ranked together."""
+    needs = list(needs)
+    suggested = suggestions_for_needs(
+        needs, routings=[routing for need in needs for routing in need.routings.all()]
+    )
+    for need in needs:
+        routings = sorted(need.routings.all(), key=lambda routing: routing.created_at)
+        need.dropped = routings[-1] if routings else None
+        dropped = need.dropped
+        need.waiting_since = (dropped.ended_at or dropped.deadline) if dropped else need.created_at
+        # Places free before none, then in the app before by phone; otherwise in the suggestions' own order.
+        ranked = sorted(suggested.get(need.pk, []), key=lambda s: (s.is_full, not s.answers_in_app))
+        need.next_suggestion = ranked[0] if ranked else None
+    return needs
 
 
 @case_view

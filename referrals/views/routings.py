@@ -1,8 +1,11 @@
-"""Sending a need to an organization and the answers to it: route, re-send, withdraw, accept, decline, complete."""
+"""Sending a need to an organization and the answers to it: route (in the app or by phone), re-send, send outside
+the suggestions, close as unmet, withdraw, accept, decline, complete, and a phone referral's answer and outcome."""
+
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,39 +13,79 @@ from django.utils.translation import gettext as _
 from directory.models import Service
 from directory.types import AuthenticatedRequest
 from referrals import policy, services
-from referrals.forms import CompleteForm, DeclineForm
+from referrals.forms import CompleteForm, DeclineForm, PhoneAnswerForm, RoutingReasonForm, ServiceSearchForm
 from referrals.models import Need, Referral, Routing, RoutingStatus
 from referrals.policy import get_referral_for_user, get_routing_for_partner
-from referrals.suggestions import suggestions_for
+from referrals.services import MAX_LENGTH
+from referrals.suggestions import OUTSIDE_RESULTS, Suggestion, any_service, suggestions_for
 from referrals.views.cases import case_context
-from referrals.views.common import acting
+from referrals.views.common import acting, case_view
 
-# The longest reason for sending to a full service: a sentence, not a case note.
-FULL_REASON_MAX = 300
+
+def _posted_reason(request: AuthenticatedRequest, *, missing: str) -> str:
+    """The one-sentence reason posted with a send or a close, checked like any form field."""
+    form = RoutingReasonForm(request.POST)
+    if not form.is_valid():
+        if not (form["reason"].value() or "").strip():
+            raise ValidationError(missing)
+        raise ValidationError(list(form.errors["reason"]))
+    return form.cleaned_data["reason"]
+
+
+def _sent_message(service: Service, *, by_phone: bool) -> str:
+    if by_phone:
+        return _(
+            "Recorded: referred to %(organization)s by phone. Record their answer on the need when they give it."
+        ) % {"organization": service.organization.name}
+    return _("Sent to %(organization)s.") % {"organization": service.organization.name}
+
+
+def _expire_overdue(need: Need) -> None:
+    """Overdue is read from the clock: the deadline job may not have expired the routing yet, so expiring it is
+    the first step of sending again (a no-op when the job got there first; if it was answered meanwhile, the new
+    routing is refused as a conflict)."""
+    now = timezone.now()
+    for routing in need.routings.filter(status=RoutingStatus.PENDING, deadline__lte=now):
+        services.routing_expire(routing=routing, now=now)
+
+
+def _chosen_suggestion(request: AuthenticatedRequest, need: Need) -> Suggestion:
+    suggestion = {str(s.service.pk): s for s in suggestions_for(need)}.get(request.POST.get("service", ""))
+    if suggestion is None:
+        raise ValidationError(_("That organization cannot take this need. Choose one of the suggestions."))
+    return suggestion
+
+
+def _send_suggestion(request: AuthenticatedRequest, referral: Referral, need: Need) -> Service:
+    """Send the need to the posted suggestion: in the app, or recorded as referred by phone when its
+    organization has nobody in the app (the button said so; if that changed meanwhile, the service refuses)."""
+    need.referral = referral
+    suggestion = _chosen_suggestion(request, need)
+    reason = ""
+    if suggestion.is_full:
+        # Sending to a full service is allowed (the hub may have just phoned them), but only with a reason.
+        reason = _posted_reason(
+            request,
+            missing=_("%(organization)s has no places free. Say why you are sending it there anyway.")
+            % {"organization": suggestion.organization.name},
+        )
+    _expire_overdue(need)
+    services.routing_create(
+        user=request.user,
+        need=need,
+        service=suggestion.service,
+        reason=reason,
+        by_phone=request.POST.get("by_phone") == "1",
+    )
+    return suggestion.service
 
 
 @acting
 def route_need(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)
     need = get_object_or_404(Need, pk=need_id, referral=referral)
-    by_id = {str(s.service.pk): s for s in suggestions_for(need)}
-    suggestion = by_id.get(request.POST.get("service", ""))
-    if suggestion is None:
-        raise ValidationError(_("That organization cannot take this need. Choose one of the suggestions."))
-    full_reason = ""
-    if suggestion.is_full:
-        # Sending to a full service is allowed (the hub may have just phoned them), but only with a reason.
-        full_reason = request.POST.get("full_reason", "").strip()
-        if not full_reason:
-            raise ValidationError(
-                _("%(organization)s has no places free. Say why you are sending it there anyway.")
-                % {"organization": suggestion.organization.name}
-            )
-        if len(full_reason) > FULL_REASON_MAX:
-            raise ValidationError(_("Keep the reason to %(limit)s characters.") % {"limit": FULL_REASON_MAX})
-    service = Service.objects.select_related("organization").get(pk=suggestion.service.pk)
-    services.routing_create(user=request.user, need=need, service=service, full_reason=full_reason)
-    message = _("Sent to %(organization)s.") % {"organization": service.organization.name}
+    service = _send_suggestion(request, referral, need)
+    message = _sent_message(service, by_phone=request.POST.get("by_phone") == "1")
     if request.htmx:
         # Only this need's card changes: htmx swaps it in place, with the message in it.
         context = case_context(referral, user=request.user, log_view=False)
@@ -59,25 +102,12 @@ def route_need(request: AuthenticatedRequest, reference: str, need_id: int) -> H
 
 @acting
 def reroute_need(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
-    """From the escalations list: send the need to the best remaining suggestion, without re-intake."""
+    """From the escalations list: send the need to the suggestion the row named, without re-intake."""
     referral = get_referral_for_user(request.user, reference, write=True)
     if not policy.may_reroute(request.user, referral):
         raise PermissionDenied
     need = get_object_or_404(Need, pk=need_id, referral=referral)
-    suggestions = suggestions_for(need, limit=1)
-    if not suggestions:
-        raise ValidationError(
-            _(
-                "No other organization offers this help in this county. Call the hotlines, or withdraw the need."
-            )
-        )
-    service = suggestions[0].service
-    # Overdue is read from the clock: the deadline job may not have expired the routing yet, so expiring it is the
-    # first step of re-sending (a no-op when the job got there first, a Conflict below if it was answered meanwhile).
-    now = timezone.now()
-    for routing in need.routings.filter(status=RoutingStatus.PENDING, deadline__lte=now):
-        services.routing_expire(routing=routing, now=now)
-    services.routing_create(user=request.user, need=need, service=service)
+    service = _send_suggestion(request, referral, need)
     messages.success(
         request,
         _("%(reference)s: %(category)s re-sent to %(organization)s.")
@@ -90,6 +120,122 @@ def reroute_need(request: AuthenticatedRequest, reference: str, need_id: int) ->
     if request.POST.get("next") == "escalations":
         return redirect("referrals:escalations")
     return redirect(referral)
+
+
+@case_view
+def send_elsewhere(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
+    """A coordinator looks for any active service of any partner organization (a neighbouring county's, a
+    statewide fund), beyond the suggestions, to send the need to with a reason."""
+    referral = get_referral_for_user(request.user, reference, write=True)
+    if not policy.may_reroute(request.user, referral):
+        raise PermissionDenied
+    need = get_object_or_404(Need.objects.select_related("category"), pk=need_id, referral=referral)
+    if not need.is_open or not referral.is_open:
+        raise Http404
+    search = ServiceSearchForm(request.GET or {"category": need.category_id})
+    found = any_service(**search.cleaned_data) if search.is_valid() else Service.objects.none()
+    results = list(found[: OUTSIDE_RESULTS + 1])
+    return render(
+        request,
+        "referrals/send_elsewhere.html",
+        {
+            "referral": referral,
+            "need": need,
+            "search": search,
+            "results": results[:OUTSIDE_RESULTS],
+            "more": len(results) > OUTSIDE_RESULTS,
+            "reason_max": MAX_LENGTH["routing_reason"],
+        },
+    )
+
+
+@acting
+def send_outside(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, reference, write=True)
+    if not policy.may_reroute(request.user, referral):
+        raise PermissionDenied
+    need = get_object_or_404(Need, pk=need_id, referral=referral)
+    try:
+        service = any_service().filter(pk=uuid.UUID(request.POST.get("service", ""))).first()
+    except ValueError:
+        service = None
+    if service is None:
+        raise ValidationError(_("That service is not in the directory any more. Search again."))
+    reason = _posted_reason(request, missing=_("Say why you are sending it outside the suggestions."))
+    by_phone = request.POST.get("by_phone") == "1"
+    _expire_overdue(need)
+    services.routing_create(
+        user=request.user,
+        need=need,
+        service=service,
+        reason=reason,
+        by_phone=by_phone,
+        outside_suggestions=True,
+    )
+    messages.success(request, _sent_message(service, by_phone=by_phone))
+    return redirect(f"{referral.get_absolute_url()}#need-{need.pk}")
+
+
+@acting
+def close_unmet(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
+    """No organization can take it: a coordinator closes the need as unmet, with why (counted in the reports)."""
+    referral = get_referral_for_user(request.user, reference, write=True)
+    if not policy.may_reroute(request.user, referral):
+        raise PermissionDenied
+    need = get_object_or_404(Need, pk=need_id, referral=referral)
+    reason = _posted_reason(request, missing=_("Say why the need could not be met."))
+    services.need_close_unmet(user=request.user, need=need, reason=reason)
+    messages.success(
+        request,
+        _("%(reference)s: %(category)s closed as unmet.")
+        % {"reference": referral.reference, "category": need.category},
+    )
+    if request.POST.get("next") == "escalations":
+        return redirect("referrals:escalations")
+    return redirect(referral)
+
+
+def _hub_routing(request: AuthenticatedRequest, reference: str, routing_id: int) -> tuple[Referral, Routing]:
+    referral = get_referral_for_user(request.user, reference, write=True)
+    routing = get_object_or_404(
+        Routing.objects.select_related("organization", "need__category"),
+        pk=routing_id,
+        need__referral=referral,
+    )
+    return referral, routing
+
+
+@acting
+def phone_answer(request: AuthenticatedRequest, reference: str, routing_id: int) -> HttpResponse:
+    """The hub records what the organization it called said: accepted, declined (why) or no answer."""
+    referral, routing = _hub_routing(request, reference, routing_id)
+    form = PhoneAnswerForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError([message for errors in form.errors.values() for message in errors])
+    services.routing_record_phone_answer(user=request.user, routing=routing, **form.cleaned_data)
+    answer = form.cleaned_data["answer"]
+    if answer == services.PhoneAnswer.ACCEPTED:
+        message = _("Recorded: %(organization)s accepted by phone.")
+    elif answer == services.PhoneAnswer.DECLINED:
+        message = _("Recorded: %(organization)s declined. The need is back in the escalations.")
+    else:
+        message = _("Recorded: no answer from %(organization)s. The need is back in the escalations.")
+    messages.success(request, message % {"organization": routing.organization.name})
+    return redirect(f"{referral.get_absolute_url()}#need-{routing.need_id}")
+
+
+@acting
+def phone_outcome(request: AuthenticatedRequest, reference: str, routing_id: int) -> HttpResponse:
+    """How a phone referral the organization accepted ended, recorded by the hub."""
+    referral, routing = _hub_routing(request, reference, routing_id)
+    form = CompleteForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Say whether the family was helped."))
+    services.routing_record_phone_outcome(
+        user=request.user, routing=routing, outcome=form.cleaned_data["outcome"]
+    )
+    messages.success(request, _("Outcome recorded."))
+    return redirect(f"{referral.get_absolute_url()}#need-{routing.need_id}")
 
 
 @acting

@@ -39,19 +39,27 @@ def make_service(
     return service
 
 
+# Each partner has a staff account (`partner`, `partner2`): only then does it receive routings in the app.
 @pytest.fixture
-def legal_a(partner_org, durham):
+def legal_a(partner_org, durham, partner):
     return make_service(partner_org, "legal", [durham])
 
 
 @pytest.fixture
-def legal_b(other_partner_org, durham):
+def legal_b(other_partner_org, durham, partner2):
     return make_service(other_partner_org, "legal", [durham], available=2)
 
 
 @pytest.fixture
-def food_a(partner_org, durham):
+def food_a(partner_org, durham, partner):
     return make_service(partner_org, "basic-needs", [durham])
+
+
+def next_service(routing) -> int:
+    """The service an escalation row offers to re-send a routing's need to (its next suggestion)."""
+    from referrals.suggestions import suggestions_for
+
+    return suggestions_for(routing.need)[0].service.pk
 
 
 def log_case(user, county, language, codes=("legal",), *, consent=True, **extra):

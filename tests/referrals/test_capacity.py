@@ -56,7 +56,7 @@ def test_the_case_page_labels_a_full_service_and_asks_for_a_reason(
     page = client_for(volunteer).get(case.get_absolute_url()).content.decode()
 
     assert "Full</span>" in page
-    assert 'name="full_reason"' in page and "Send anyway" in page
+    assert 'name="reason"' in page and "Send anyway" in page
     assert f"Send to {legal_a.organization.name}" in page
     assert f"Send to {legal_b.organization.name}" not in page
 
@@ -71,7 +71,7 @@ def test_sending_to_a_full_service_without_a_reason_is_refused_and_writes_nothin
     events_before = ReferralEvent.objects.count()
 
     response = client_for(volunteer).post(
-        route_url(case, case.needs.get()), {"service": legal_b.pk, "full_reason": reason}, follow=True
+        route_url(case, case.needs.get()), {"service": legal_b.pk, "reason": reason}, follow=True
     )
 
     page = response.content.decode()
@@ -88,9 +88,7 @@ def test_with_a_reason_it_is_sent_and_only_the_hub_reads_the_reason(
     case = log_case(volunteer, durham, spanish)
     reason = "Their director said on the phone they will make room"
 
-    client_for(volunteer).post(
-        route_url(case, case.needs.get()), {"service": legal_b.pk, "full_reason": reason}
-    )
+    client_for(volunteer).post(route_url(case, case.needs.get()), {"service": legal_b.pk, "reason": reason})
 
     routing = Routing.objects.get()
     assert routing.organization == legal_b.organization
@@ -122,7 +120,7 @@ def test_deleting_the_case_data_erases_the_reason(volunteer, coordinator, durham
     legal_b.save()
     case = log_case(volunteer, durham, spanish)
     services.routing_create(
-        user=volunteer, need=case.needs.get(), service=legal_b, full_reason="Said on the phone they make room"
+        user=volunteer, need=case.needs.get(), service=legal_b, reason="Said on the phone they make room"
     )
 
     client_for(coordinator).post(f"/referrals/{case.reference}/purge/", {"confirm": case.reference})

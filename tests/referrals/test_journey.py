@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 
+from directory.models import Service
 from referrals.models import Need, Referral, ReferralEvent, Routing
 from tests.conftest import client_for
 from tests.referrals.conftest import category
@@ -80,7 +81,12 @@ def test_a_case_goes_from_intake_to_closure(
     carmen = client_for(coordinator)
     escalations = carmen.get("/referrals/escalations/").content.decode()
     assert referral.reference in escalations
-    carmen.post(f"/referrals/{referral.reference}/needs/{legal.pk}/reroute/", {"next": "escalations"})
+    assert f"Re-send to {partner2.organization.name}" in escalations
+    service = Service.objects.get(organization=partner2.organization, category__code="legal")
+    carmen.post(
+        f"/referrals/{referral.reference}/needs/{legal.pk}/reroute/",
+        {"next": "escalations", "service": service.pk},
+    )
     rerouted = Routing.objects.get(need=legal, status="pending")
     assert rerouted.organization == partner2.organization
 

@@ -1,5 +1,6 @@
 """What the lists show each role, in which order, filtered how. Their query budgets are in test_query_budgets.py."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -41,17 +42,19 @@ def test_my_work_shows_each_role_what_needs_doing(
     volunteer_page = client_for(volunteer).get("/").content.decode()
     assert reference in volunteer_page and "overdue" in volunteer_page
     # Escalations are the coordinator's: a volunteer does not re-send declined needs.
-    assert "Re-send to next suggestion" not in volunteer_page
+    assert "Close as unmet" not in volunteer_page
 
     coordinator_page = client_for(coordinator).get("/").content.decode()
     escalations = coordinator_page.split("Escalations", 1)[1].split("Follow-ups due", 1)[0]
-    assert reference in escalations and "Re-send to next suggestion" in escalations
-    assert "The Hispanic Liaison: declined" in escalations
+    # No other organization takes legal help in Durham: the row says so and offers what remains.
+    assert reference in escalations and "No other organization takes this need in this county." in escalations
+    assert "Send elsewhere" in escalations and "Close as unmet" in escalations
+    assert re.search(r"The Hispanic Liaison</strong>:\s+declined · No capacity right now", escalations)
 
     partner_page = client_for(partner).get("/").content.decode()
     assert reference in partner_page and "Referrals to your organization" in partner_page
     # A partner has no follow-ups or escalations of the hub's.
-    assert "overdue" not in partner_page and "Re-send to next suggestion" not in partner_page
+    assert "overdue" not in partner_page and "Close as unmet" not in partner_page
 
 
 def test_nothing_to_do_says_so(volunteer, coordinator):

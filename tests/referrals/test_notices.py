@@ -13,7 +13,7 @@ from directory.models import Role
 from referrals import jobs, services
 from referrals.models import Routing
 from tests.conftest import client_for, make_user
-from tests.referrals.conftest import log_case
+from tests.referrals.conftest import log_case, next_service
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,8 @@ def test_re_send_of_an_overdue_routing_then_the_job_tells_once(
     with time_machine.travel(routing.deadline + timedelta(hours=1), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             response = client_for(coordinator).post(
-                f"/referrals/{referral.reference}/needs/{routing.need.pk}/reroute/", {"next": "escalations"}
+                f"/referrals/{referral.reference}/needs/{routing.need.pk}/reroute/",
+                {"next": "escalations", "service": next_service(routing)},
             )
             assert response.status_code == 302
         with django_capture_on_commit_callbacks(execute=True):

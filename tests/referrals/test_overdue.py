@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from referrals import jobs, services
 from referrals.models import Routing
 from tests.conftest import client_for
+from tests.referrals.conftest import next_service
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,8 @@ def test_re_send_from_escalations_expires_it_once_and_sends_it_on(
 ):
     referral = routing.need.referral
     response = client_for(coordinator).post(
-        f"/referrals/{referral.reference}/needs/{routing.need.pk}/reroute/", {"next": "escalations"}
+        f"/referrals/{referral.reference}/needs/{routing.need.pk}/reroute/",
+        {"next": "escalations", "service": next_service(routing)},
     )
     assert response.status_code == 302
     routing.refresh_from_db()

@@ -402,7 +402,12 @@ def through_http(action: str, user: User, case: Referral, world: World, column: 
             client, f"{url}/needs/{food.pk}/route/", {"service": service.pk}, food.routings.exists, column
         )
     if action == "re-route":
-        return _write(client, f"{url}/needs/{food.pk}/reroute/", {}, food.routings.exists, column)
+        service = Service.objects.get(
+            organization=world.people["pablo"].organization, category__code="basic-needs"
+        )
+        return _write(
+            client, f"{url}/needs/{food.pk}/reroute/", {"service": service.pk}, food.routings.exists, column
+        )
     if action == "withdraw a routing":
         return _write(
             client,

@@ -84,10 +84,11 @@ def get(client, url: str, **headers):
 
 def test_case_page_for_the_coordinator(django_assert_num_queries, busy_case, coordinator):
     client = client_for(coordinator)
-    page = SIGNED_IN + 17 + SESSION_SAVE
+    page = SIGNED_IN + 23 + SESSION_SAVE
     # referral (with hub, county, language, logged by, assigned to), consent, consent's categories,
-    # routings (with organization, service, category), needs (with category), suggestions (one query for the one
-    # need without a live routing), notes (with author, routing's organization), access log insert (notes and
+    # routings (with organization, service, category), needs (with category), SUGGESTIONS (however many needs: the
+    # services of their kinds of help with organization and whether it answers in the app, their counties, approved
+    # counties, languages and organizations' phones, open routings per service, response times), notes (with author, routing's organization), access log insert (notes and
     # contact were shown), same-phone references, same-phone count of cases the coordinator cannot open,
     # nav org, escalations badge, consent's language, follow-ups (with assignee), follow-up form's assignee choices,
     # assign form's assignee choices, timeline events (with actor's organization, routing's organization, category)
@@ -98,7 +99,7 @@ def test_case_page_for_the_coordinator(django_assert_num_queries, busy_case, coo
 def test_case_page_for_the_volunteer(django_assert_num_queries, busy_case, volunteer):
     client = client_for(volunteer)
     # As the coordinator's, without the count of same-phone cases they cannot open and without the assign form.
-    with django_assert_num_queries(SIGNED_IN + 14 + SESSION_SAVE):
+    with django_assert_num_queries(SIGNED_IN + 20 + SESSION_SAVE):
         get(client, busy_case.get_absolute_url())
 
 
@@ -135,9 +136,9 @@ def test_case_list_rows_for_htmx(django_assert_num_queries, cases, coordinator):
         # nav org, follow-ups due (with case, assignee), open cases (with county, assignee), their needs, the
         # needs' routings
         ("volunteer", 5),
-        # as the volunteer's, plus escalations badge, escalations (needs with case, county, language, category) and
-        # their routings
-        ("coordinator", 8),
+        # as the volunteer's, plus escalations badge, escalations (needs with case, county, language, category),
+        # their routings, and the SUGGESTIONS for all of them at once (7, as on the case page)
+        ("coordinator", 15),
         # nav org, queue badge, the queue's routings (with need, category, case, county, language)
         ("partner", 3),
     ],
@@ -160,8 +161,10 @@ def test_partner_queue(django_assert_num_queries, cases, partner):
 def test_escalations(django_assert_num_queries, cases, coordinator):
     client = client_for(coordinator)
     # count (paginator), escalations badge, nav org, the page of needs (with case, county, language, category), their
-    # routings (with organization)
-    with django_assert_num_queries(SIGNED_IN + 5 + SESSION_SAVE):
+    # routings (with organization), and each row's next suggestion, ranked for the whole page at once: the services
+    # of their kinds of help, their counties, approved counties, languages and organizations' phones, open routings
+    # per service, response times
+    with django_assert_num_queries(SIGNED_IN + 12 + SESSION_SAVE):
         page = get(client, "/referrals/escalations/")
     assert len(page.context["page"].object_list) == min(len(cases), 25)
 

@@ -1,0 +1,214 @@
+"""Escalations that let a coordinator decide: each row says what happened, how urgent it is and how long it has
+waited, and names the next suggestion with its reasons; when no other organization takes the need in the county,
+it says so and offers what remains (another county's or a statewide service, a phone referral, closing the need as
+unmet). Coordinators can also send a need outside the suggestions, with a reason kept on the timeline."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from directory.models import County, Organization, Phone, ServiceStatus
+from referrals import services
+from referrals.models import EventKind, NeedStatus, Routing
+from tests.conftest import client_for
+from tests.referrals.conftest import log_case, make_service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def orange(db):
+    return County.objects.get(name="Orange")
+
+
+@pytest.fixture
+def declined(volunteer, partner, durham, spanish, legal_a):
+    """An urgent legal need that the only legal partner in Durham declined."""
+    case = log_case(volunteer, durham, spanish, ("legal",))
+    routing = services.routing_create(user=volunteer, need=case.needs.get(), service=legal_a)
+    services.routing_decline(user=partner, routing=routing, reason="no_capacity", note="Back on Monday")
+    return case
+
+
+def escalations(user) -> str:
+    response = client_for(user).get("/referrals/escalations/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def row_of(body: str, case) -> str:
+    start = body.index(f">{case.reference}<")
+    return body[start : body.index("</li>", body.index("Close as unmet", start))]
+
+
+def test_a_declined_row_names_the_next_suggestion_with_its_reasons(declined, coordinator, legal_b):
+    row = row_of(escalations(coordinator), declined)
+    assert "Urgent" in row and "waiting" in row
+    assert "declined · No capacity right now" in row and "Back on Monday" in row
+    assert "Next suggestion:" in row and "El Refugio" in row and "serves Durham" in row
+    assert "Re-send to El Refugio" in row
+    client_for(coordinator).post(
+        f"/referrals/{declined.reference}/needs/{declined.needs.get().pk}/reroute/",
+        {"service": legal_b.pk, "next": "escalations"},
+    )
+    assert Routing.objects.get(status="pending").service == legal_b
+    assert declined.reference not in escalations(coordinator)
+
+
+def test_an_expired_row_says_nobody_answered_in_time(
+    volunteer, coordinator, durham, spanish, legal_a, legal_b
+):
+    case = log_case(volunteer, durham, spanish, ("legal",), urgency="emergency")
+    routing = services.routing_create(user=volunteer, need=case.needs.get(), service=legal_a)
+    later = routing.deadline + timedelta(minutes=5)
+    services.routing_expire(routing=routing, now=later)
+    with time_machine.travel(later, tick=False):
+        row = row_of(escalations(coordinator), case)
+    assert "Emergency" in row and "no answer in time" in row and "Re-send to El Refugio" in row
+
+
+def test_an_overdue_row_is_there_before_the_job_runs(
+    volunteer, coordinator, durham, spanish, legal_a, legal_b
+):
+    case = log_case(volunteer, durham, spanish, ("legal",))
+    routing = services.routing_create(user=volunteer, need=case.needs.get(), service=legal_a)
+    with time_machine.travel(routing.deadline + timedelta(minutes=5), tick=False):
+        row = row_of(escalations(coordinator), case)
+    assert "overdue (no answer by" in row and "Re-send to El Refugio" in row
+
+
+def test_with_no_other_organization_the_row_offers_what_remains_and_no_dead_end(declined, coordinator):
+    row = row_of(escalations(coordinator), declined)
+    assert "No other organization takes this need in this county." in row
+    assert "Re-send" not in row and "Next suggestion" not in row
+    assert f"/referrals/{declined.reference}/needs/{declined.needs.get().pk}/elsewhere/" in row
+    assert "Close as unmet" in row
+
+
+def test_the_next_suggestion_may_be_a_phone_referral(declined, coordinator, durham):
+    fund = Organization.objects.create(slug="bond", name="Durham Bond Fund", is_partner=True)
+    Phone.objects.create(organization=fund, number="+19195550188")
+    service = make_service(fund, "legal", [durham])
+    row = row_of(escalations(coordinator), declined)
+    assert "Durham Bond Fund" in row and "919-555-0188" in row and "I called: referred by phone" in row
+    client_for(coordinator).post(
+        f"/referrals/{declined.reference}/needs/{declined.needs.get().pk}/reroute/",
+        {"service": service.pk, "by_phone": "1", "next": "escalations"},
+    )
+    routing = Routing.objects.get(status="pending")
+    assert routing.organization == fund and routing.by_phone
+
+
+def unmet_url(case) -> str:
+    return f"/referrals/{case.reference}/needs/{case.needs.get().pk}/unmet/"
+
+
+def test_closing_as_unmet_needs_a_reason_and_is_recorded(declined, coordinator):
+    client = client_for(coordinator)
+    response = client.post(unmet_url(declined), {"reason": "  "}, follow=True)
+    assert "Say why the need could not be met." in response.content.decode()
+    assert declined.needs.get().status == NeedStatus.OPEN
+
+    client.post(unmet_url(declined), {"reason": "No bond fund has money this month", "next": "escalations"})
+    need = declined.needs.get()
+    assert need.status == NeedStatus.NOT_HELPED
+    event = declined.events.get(kind=EventKind.NEED_UNMET)
+    assert event.detail == "No bond fund has money this month" and event.actor == coordinator
+    assert declined.reference not in escalations(coordinator)
+    # The hub reads why on the timeline.
+    assert "Need closed as unmet" in client.get(declined.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("volunteer", 403), ("partner", 403), ("outsider", 404), ("network_admin", 404)]
+)
+def test_only_a_coordinator_of_the_hub_closes_a_need_as_unmet(request, declined, persona, status):
+    response = client_for(request.getfixturevalue(persona)).post(unmet_url(declined), {"reason": "none left"})
+    assert response.status_code == status
+    assert declined.needs.get().status == NeedStatus.OPEN
+
+
+def elsewhere_url(case, suffix="") -> str:
+    return f"/referrals/{case.reference}/needs/{case.needs.get().pk}/elsewhere/{suffix}"
+
+
+@pytest.fixture
+def orange_fund(orange, partner2):
+    return make_service(partner2.organization, "legal", [orange])
+
+
+@pytest.fixture
+def statewide_fund(partner2):
+    return make_service(partner2.organization, "basic-needs", [], statewide=True)
+
+
+def test_the_search_finds_a_neighbouring_county_and_a_statewide_service(
+    declined, coordinator, orange, orange_fund, statewide_fund
+):
+    client = client_for(coordinator)
+    # By default: the need's kind of help, in any county.
+    body = client.get(elsewhere_url(declined)).content.decode()
+    assert orange_fund.name in body and statewide_fund.name not in body
+    body = client.get(elsewhere_url(declined), {"category": ""}).content.decode()
+    assert orange_fund.name in body and statewide_fund.name in body
+    body = client.get(elsewhere_url(declined), {"county": orange.pk, "category": ""}).content.decode()
+    assert (
+        orange_fund.name in body and statewide_fund.name in body and "The Hispanic Liaison legal" not in body
+    )
+    body = client.get(elsewhere_url(declined), {"q": "hispanic", "category": ""}).content.decode()
+    assert orange_fund.name not in body and "The Hispanic Liaison legal" in body
+
+
+def test_sending_outside_the_suggestions_needs_a_reason_kept_on_the_timeline(
+    declined, coordinator, orange_fund, statewide_fund
+):
+    client = client_for(coordinator)
+    response = client.post(elsewhere_url(declined, "send/"), {"service": orange_fund.pk}, follow=True)
+    assert "Say why you are sending it outside the suggestions." in response.content.decode()
+    assert not Routing.objects.filter(status="pending").exists()
+
+    # Another kind of help is allowed here: a coordinator's choice, with a reason.
+    client.post(
+        elsewhere_url(declined, "send/"),
+        {"service": statewide_fund.pk, "reason": "Statewide fund pays bonds"},
+    )
+    routing = Routing.objects.get(status="pending")
+    assert routing.service == statewide_fund
+    assert declined.events.get(kind=EventKind.ROUTED, routing=routing).detail == "Statewide fund pays bonds"
+
+
+def test_an_inactive_service_cannot_be_chosen(declined, coordinator, orange_fund):
+    orange_fund.status = ServiceStatus.INACTIVE
+    orange_fund.save()
+    assert orange_fund.name not in client_for(coordinator).get(elsewhere_url(declined)).content.decode()
+    client_for(coordinator).post(elsewhere_url(declined, "send/"), {"service": orange_fund.pk, "reason": "x"})
+    assert not Routing.objects.filter(status="pending").exists()
+    with pytest.raises(ValidationError):
+        services.routing_create(
+            user=coordinator,
+            need=declined.needs.get(),
+            service=orange_fund,
+            reason="x",
+            outside_suggestions=True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("volunteer", 403), ("partner", 403), ("outsider", 404), ("network_admin", 404)]
+)
+def test_only_a_coordinator_of_the_hub_sends_outside_the_suggestions(
+    request, declined, orange_fund, persona, status
+):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(elsewhere_url(declined)).status_code == status
+    response = client.post(elsewhere_url(declined, "send/"), {"service": orange_fund.pk, "reason": "x"})
+    assert response.status_code == status
+    assert not Routing.objects.filter(status="pending").exists()
+
+
+def test_the_volunteer_is_pointed_to_a_coordinator_when_nothing_is_left(declined, volunteer):
+    body = client_for(volunteer).get(declined.get_absolute_url()).content.decode()
+    assert "No other organization in the directory takes this need in this county right now." in body
+    assert "Ask a coordinator" in body and "Close as unmet" not in body
