@@ -156,7 +156,20 @@ FORMS = [
     ("partner", "/referrals/{case}/routings/{food}/complete/", ["outcome"]),
     ("partner", "/referrals/{case}/routings/{legal}/accept/", ["routing"]),
     ("volunteer", "/referrals/{case}/follow-ups/", ["due_date", "assigned_to", "note"]),
-    ("volunteer", "/referrals/{case}/needs/{legal_need}/route/", ["service"]),
+    ("volunteer", "/referrals/{case}/needs/{legal_need}/route/", ["service", "by_phone", "reason"]),
+    (
+        "coordinator",
+        "/referrals/{case}/needs/{legal_need}/reroute/",
+        ["service", "by_phone", "reason", "next"],
+    ),
+    (
+        "coordinator",
+        "/referrals/{case}/needs/{legal_need}/elsewhere/send/",
+        ["service", "by_phone", "reason"],
+    ),
+    ("coordinator", "/referrals/{case}/needs/{legal_need}/unmet/", ["reason", "next"]),
+    ("volunteer", "/referrals/{case}/routings/{legal}/phone-answer/", ["answer", "reason", "note"]),
+    ("volunteer", "/referrals/{case}/routings/{food}/phone-outcome/", ["outcome"]),
     ("coordinator", "/referrals/{case}/assign/", ["assignee"]),
     ("coordinator", "/referrals/{case}/close/", ["outcome"]),
     ("coordinator", "/referrals/{case}/purge/", ["confirm"]),
@@ -185,7 +198,8 @@ QUERIES = [
     ("coordinator", "/referrals/access-log/", PAGE),
     ("coordinator", "/referrals/export.csv", ["status", "county", "category"]),
     ("volunteer", "/", PAGE),
-    ("admin", "/manage/organizations/", ["q", "kind", "stale", *PAGE]),
+    ("admin", "/manage/organizations/", ["q", "kind", "stale", "unreachable", *PAGE]),
+    ("coordinator", "/referrals/{case}/needs/{legal_need}/elsewhere/", ["q", "county", "category"]),
     (
         "admin",
         "/manage/services/",
@@ -230,7 +244,7 @@ def test_no_form_answers_hostile_input_with_a_server_error_or_a_change(world, wh
 def test_no_list_filter_or_api_answers_hostile_parameters_with_a_server_error(
     client, world, who, url, names, data
 ):
-    send(client if who == "anonymous" else world[who], "get", url, data.draw(params(names)))
+    send(client if who == "anonymous" else world[who], "get", fill(url, world), data.draw(params(names)))
 
 
 def test_the_partners_routing_is_still_as_the_world_made_it_when_nothing_was_sent(world):
