@@ -156,6 +156,8 @@ FORMS = [
     ("partner", "/referrals/{case}/routings/{food}/complete/", ["outcome"]),
     ("partner", "/referrals/{case}/routings/{legal}/accept/", ["routing"]),
     ("volunteer", "/referrals/{case}/follow-ups/", ["due_date", "assigned_to", "note"]),
+    ("volunteer", "/referrals/search/", ["q"]),
+    ("volunteer", "/referrals/new/same-phone/", ["contact_phone"]),
     ("volunteer", "/referrals/{case}/needs/{legal_need}/route/", ["service", "by_phone", "reason"]),
     (
         "coordinator",

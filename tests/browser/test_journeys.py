@@ -62,8 +62,9 @@ def spanish(transactional_db) -> Language:
 
 
 @pytest.fixture
-def directory(partner_org, other_partner_org, durham):
-    """Two organizations take legal cases in Durham, one takes food and rent: what the suggestions rank."""
+def directory(partner_org, other_partner_org, durham, partner, partner2):
+    """Two organizations take legal cases in Durham, one takes food and rent: what the suggestions rank. Each has a
+    staff account (`partner`, `partner2`), so each receives referrals in the app."""
     return {
         "legal": make_service(partner_org, "legal", [durham]),
         "legal_next": make_service(other_partner_org, "legal", [durham], available=2),
@@ -303,9 +304,12 @@ def test_a_coordinator_resends_a_declined_need_and_closes_the_case(
     go_to(page, t, t("Escalations"))
     expect(page.get_by_role("heading", level=1, name=t("Escalations"))).to_be_visible()
     row = row_for(page, reference, legal)
-    expect(row).to_contain_text(f"The Hispanic Liaison: {t.of(RoutingStatus.DECLINED.label).lower()}")
+    # What happened, and the next organization by name with its reasons.
+    expect(row).to_contain_text(f"The Hispanic Liaison: {t('declined')}")
+    expect(row).to_contain_text(t.of(DeclineReason.NO_CAPACITY.label))
+    expect(row).to_contain_text(f"{t('Next suggestion:')} El Refugio")
     check_accessibility(page)
-    row.get_by_role("button", name=t("Re-send to next suggestion")).click()
+    row.get_by_role("button", name=t("Re-send to %(organization)s", organization="El Refugio")).click()
     expect_message(
         page,
         t(
