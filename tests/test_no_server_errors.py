@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.forms import AccountForm, InvitationForm
+from accounts.forms import AccountForm, InvitationForm, NotificationsForm
 from directory.forms import (
     AdminServiceForm,
     ListingForm,
@@ -185,6 +185,7 @@ FORMS = [
     ("admin", "/manage/resources/new/", RESOURCE),
     ("admin", "/manage/users/invite/", INVITATION),
     ("admin", "/manage/users/{volunteer_id}/edit/", ACCOUNT),
+    ("coordinator", "/accounts/notifications/", list(NotificationsForm.base_fields)),
 ]
 
 PAGE = ["page"]
