@@ -3,6 +3,8 @@
 Each takes the person and returns a queryset already scoped by the policy, with what its page shows joined or
 prefetched, so a page costs the same few queries whatever the number of rows."""
 
+from datetime import timedelta
+
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
@@ -47,9 +49,15 @@ def _status_rank():
     )
 
 
+# A need logged this long ago and never sent anywhere (none of the suggestions, or no organization at all) is the
+# coordinators' to decide, as a declined one is.
+UNSENT_AFTER = timedelta(minutes=30)
+
+
 def escalations(user):
     """Open needs of the hub that nobody is taking care of: the last routing was declined or expired, or the live
-    one is pending past its deadline (overdue is read from the clock, not from the deadline job having run)."""
+    one is pending past its deadline (overdue is read from the clock, not from the deadline job having run), or it
+    was never sent anywhere UNSENT_AFTER after it was logged."""
     now = timezone.now()
     overdue = Q(status=RoutingStatus.PENDING, deadline__lte=now)
     answered_or_waiting_in_time = Routing.objects.filter(
@@ -64,7 +72,10 @@ def escalations(user):
             referral__status=ReferralStatus.OPEN,
             status=NeedStatus.OPEN,
         )
-        .filter(Exists(dropped))
+        .filter(
+            Exists(dropped)
+            | (~Exists(Routing.objects.filter(need=OuterRef("pk"))) & Q(created_at__lte=now - UNSENT_AFTER))
+        )
         .exclude(Exists(answered_or_waiting_in_time))
         .select_related("category", "referral__county", "referral__language")
         .prefetch_related(Prefetch("routings", queryset=Routing.objects.select_related("organization")))

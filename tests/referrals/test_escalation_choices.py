@@ -212,3 +212,19 @@ def test_the_volunteer_is_pointed_to_a_coordinator_when_nothing_is_left(declined
     body = client_for(volunteer).get(declined.get_absolute_url()).content.decode()
     assert "No other organization in the directory takes this need in this county right now." in body
     assert "Ask a coordinator" in body and "Close as unmet" not in body
+
+
+def test_a_need_nobody_sent_within_30_minutes_is_an_escalation(
+    volunteer, coordinator, durham, spanish, legal_a
+):
+    case = log_case(volunteer, durham, spanish, ("legal", "mental-health"))
+    # Nobody offers mental health in Durham; the legal need has a suggestion but nobody sent it either.
+    assert case.reference not in escalations(coordinator)
+    with time_machine.travel(case.created_at + timedelta(minutes=31), tick=False):
+        body = escalations(coordinator)
+        assert body.count("not sent to any organization since it was logged") == 2
+        assert "Re-send to The Hispanic Liaison" in body
+        assert "No other organization takes this need in this county." in body
+        # Sent meanwhile: no longer the coordinators' to decide.
+        services.routing_create(user=volunteer, need=case.needs.get(category__code="legal"), service=legal_a)
+        assert escalations(coordinator).count("not sent to any organization") == 1

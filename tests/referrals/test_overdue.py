@@ -23,8 +23,10 @@ WAITING = "Waiting for an answer"
 
 
 @pytest.fixture
-def routing(routed_case) -> Routing:
-    """The legal need's routing to partner_org, pending, due in 24 hours (an urgent case)."""
+def routing(routed_case, volunteer) -> Routing:
+    """The legal need's routing to partner_org, pending, due in 24 hours (an urgent case). The case's food need is
+    withdrawn, so that the legal need is the only one escalations could list (an unsent need is listed too)."""
+    services.need_withdraw(user=volunteer, need=routed_case.needs.get(category__code="basic-needs"))
     return Routing.objects.get(need__referral=routed_case, need__category__code="legal")
 
 
