@@ -65,3 +65,11 @@ def blocked_requests(page, live_server):
 
     page.on("request", watch)
     return outside
+
+
+@pytest.fixture
+def check_accessibility(request, record_property):
+    """axe on a page the journey visits (and the page's reflow at its width); see journeys.AccessibilityChecker."""
+    from tests.browser.journeys import AccessibilityChecker
+
+    return AccessibilityChecker(request.node.name, record_property)

@@ -27,7 +27,6 @@ from referrals.models import (
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 from tests.browser.journeys import (
     LANGUAGES,
-    AccessibilityChecker,
     confirmation,
     expect_message,
     field,
@@ -44,11 +43,6 @@ FAMILY = "Rosa M."
 @pytest.fixture(params=LANGUAGES)
 def language(request) -> str:
     return request.param
-
-
-@pytest.fixture
-def check_accessibility(request, record_property) -> AccessibilityChecker:
-    return AccessibilityChecker(request.node.name, record_property)
 
 
 @pytest.fixture

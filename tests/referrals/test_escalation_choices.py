@@ -105,7 +105,7 @@ def unmet_url(case) -> str:
     return f"/referrals/{case.reference}/needs/{case.needs.get().pk}/unmet/"
 
 
-def test_closing_as_unmet_needs_a_reason_and_is_recorded(declined, coordinator):
+def test_closing_as_unmet_needs_a_reason_and_is_recorded(declined, coordinator, partner):
     client = client_for(coordinator)
     response = client.post(unmet_url(declined), {"reason": "  "}, follow=True)
     assert "Say why the need could not be met." in response.content.decode()
@@ -117,8 +117,11 @@ def test_closing_as_unmet_needs_a_reason_and_is_recorded(declined, coordinator):
     event = declined.events.get(kind=EventKind.NEED_UNMET)
     assert event.detail == "No bond fund has money this month" and event.actor == coordinator
     assert declined.reference not in escalations(coordinator)
-    # The hub reads why on the timeline.
-    assert "Need closed as unmet" in client.get(declined.get_absolute_url()).content.decode()
+    # The hub reads why on the timeline; the partner that declined reads neither the event nor the reason.
+    timeline = client.get(declined.get_absolute_url()).content.decode()
+    assert "Need closed as unmet" in timeline and "Why: No bond fund has money this month" in timeline
+    partner_view = client_for(partner).get(declined.get_absolute_url()).content.decode()
+    assert "Need closed as unmet" not in partner_view and "No bond fund has money" not in partner_view
 
 
 @pytest.mark.parametrize(
