@@ -76,6 +76,8 @@ TABLE = {
     "withdraw a need":       (A,   A,   N,   N,          A,  N,              F,   F,   F,   N,   N,    N,        N,  N),
     "withdraw consent":      (A,   A,   N,   N,          A,  N,              F,   F,   F,   N,   N,    N,        N,  N),
     "re-route":              (F,   F,   N,   N,          A,  N,              F,   F,   F,   N,   N,    N,        N,  N),
+    "send elsewhere":        (F,   F,   N,   N,          A,  N,              F,   F,   F,   N,   N,    N,        N,  N),
+    "close as unmet":        (F,   F,   N,   N,          A,  N,              F,   F,   F,   N,   N,    N,        N,  N),
     "accept":                (F,   F,   N,   N,          F,  N,              A,   A,   F,   N,   N,    N,        N,  N),
     "decline":               (F,   F,   N,   N,          F,  N,              A,   A,   F,   N,   N,    N,        N,  N),
     "complete":              (F,   F,   N,   N,          F,  N,              A,   A,   F,   N,   N,    N,        N,  N),
@@ -309,6 +311,8 @@ def _policy_allows(action: str, user: User, case: Referral, world: World, column
         "add follow-up": policy.may_route,
         "follow-up done": policy.may_route,
         "re-route": policy.may_reroute,
+        "send elsewhere": policy.may_reroute,
+        "close as unmet": policy.may_reroute,
         "assign": policy.may_assign,
         "close": policy.may_close,
         "purge": policy.may_purge,
@@ -407,6 +411,25 @@ def through_http(action: str, user: User, case: Referral, world: World, column: 
         )
         return _write(
             client, f"{url}/needs/{food.pk}/reroute/", {"service": service.pk}, food.routings.exists, column
+        )
+    if action == "send elsewhere":
+        service = Service.objects.get(
+            organization=world.people["pablo"].organization, category__code="basic-needs"
+        )
+        return _write(
+            client,
+            f"{url}/needs/{food.pk}/elsewhere/send/",
+            {"service": service.pk, "reason": "Takes families from every county"},
+            food.routings.exists,
+            column,
+        )
+    if action == "close as unmet":
+        return _write(
+            client,
+            f"{url}/needs/{food.pk}/unmet/",
+            {"reason": "Nobody offers it"},
+            lambda: Need.objects.get(pk=food.pk).status != "open",
+            column,
         )
     if action == "withdraw a routing":
         return _write(
