@@ -306,17 +306,7 @@ def routing_record_phone_answer(
             routing, to=RoutingStatus.ACCEPTED, actor=user, now=now, responded_by=user, responded_at=now
         )
     elif answer == PhoneAnswer.DECLINED:
-        _move_routing(
-            routing,
-            to=RoutingStatus.DECLINED,
-            actor=user,
-            now=now,
-            decline_reason=reason,
-            decline_note=note.strip(),
-            responded_by=user,
-            responded_at=now,
-        )
-        notifications.on_commit(notifications.routing_dropped, routing.pk)
+        _decline(routing, user=user, reason=reason, note=note)
     else:
         # Nobody picked up: as if the deadline had passed, now rather than hours from now.
         _move_routing(
@@ -443,6 +433,11 @@ def routing_decline(*, user: User, routing: Routing, reason: str, note: str = ""
         raise ValidationError(_("Choose a reason."))
     _check_length(decline_note=note)
     routing = _partner_transition(user, routing, [RoutingStatus.PENDING])
+    return _decline(routing, user=user, reason=reason, note=note)
+
+
+def _decline(routing: Routing, *, user: User, reason: str, note: str) -> Routing:
+    """Record a locked, pending routing as declined (by its partner, or by phone as the hub heard it)."""
     now = timezone.now()
     _move_routing(
         routing,

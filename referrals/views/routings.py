@@ -100,13 +100,19 @@ def route_need(request: AuthenticatedRequest, reference: str, need_id: int) -> H
     return redirect(f"{referral.get_absolute_url()}#need-{need.pk}")
 
 
-@acting
-def reroute_need(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
-    """From the escalations list: send the need to the suggestion the row named, without re-intake."""
+def _coordinated_need(request: AuthenticatedRequest, reference: str, need_id: int) -> tuple[Referral, Need]:
+    """A need of a case the person coordinates (404 for a case they may not see, 403 for one they only work on):
+    re-sending, sending outside the suggestions and closing as unmet are the hub coordinators'."""
     referral = get_referral_for_user(request.user, reference, write=True)
     if not policy.may_reroute(request.user, referral):
         raise PermissionDenied
-    need = get_object_or_404(Need, pk=need_id, referral=referral)
+    return referral, get_object_or_404(Need.objects.select_related("category"), pk=need_id, referral=referral)
+
+
+@acting
+def reroute_need(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
+    """From the escalations list: send the need to the suggestion the row named, without re-intake."""
+    referral, need = _coordinated_need(request, reference, need_id)
     service = _send_suggestion(request, referral, need)
     messages.success(
         request,
@@ -126,10 +132,7 @@ def reroute_need(request: AuthenticatedRequest, reference: str, need_id: int) ->
 def send_elsewhere(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
     """A coordinator looks for any active service of any partner organization (a neighbouring county's, a
     statewide fund), beyond the suggestions, to send the need to with a reason."""
-    referral = get_referral_for_user(request.user, reference, write=True)
-    if not policy.may_reroute(request.user, referral):
-        raise PermissionDenied
-    need = get_object_or_404(Need.objects.select_related("category"), pk=need_id, referral=referral)
+    referral, need = _coordinated_need(request, reference, need_id)
     if not need.is_open or not referral.is_open:
         raise Http404
     search = ServiceSearchForm(request.GET or {"category": need.category_id})
@@ -151,10 +154,7 @@ def send_elsewhere(request: AuthenticatedRequest, reference: str, need_id: int) 
 
 @acting
 def send_outside(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
-    referral = get_referral_for_user(request.user, reference, write=True)
-    if not policy.may_reroute(request.user, referral):
-        raise PermissionDenied
-    need = get_object_or_404(Need, pk=need_id, referral=referral)
+    referral, need = _coordinated_need(request, reference, need_id)
     try:
         service = any_service().filter(pk=uuid.UUID(request.POST.get("service", ""))).first()
     except ValueError:
@@ -179,10 +179,7 @@ def send_outside(request: AuthenticatedRequest, reference: str, need_id: int) ->
 @acting
 def close_unmet(request: AuthenticatedRequest, reference: str, need_id: int) -> HttpResponse:
     """No organization can take it: a coordinator closes the need as unmet, with why (counted in the reports)."""
-    referral = get_referral_for_user(request.user, reference, write=True)
-    if not policy.may_reroute(request.user, referral):
-        raise PermissionDenied
-    need = get_object_or_404(Need, pk=need_id, referral=referral)
+    referral, need = _coordinated_need(request, reference, need_id)
     reason = _posted_reason(request, missing=_("Say why the need could not be met."))
     services.need_close_unmet(user=request.user, need=need, reason=reason)
     messages.success(
