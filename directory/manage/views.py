@@ -144,7 +144,9 @@ def organization_detail(request: AuthenticatedRequest, slug: str) -> HttpRespons
         "resources": organization.resources.all(),
         "staff": organization.staff.order_by("-is_active", "email") if is_admin else None,
         "unreachable_reason": (
-            Organization.objects.with_app_reach().get(pk=organization.pk).unreachable_reason if is_admin else ""
+            Organization.objects.with_app_reach().get(pk=organization.pk).unreachable_reason
+            if is_admin
+            else ""
         ),
     }
     return render(request, "directory/manage/organization_detail.html", context)
