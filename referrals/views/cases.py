@@ -79,7 +79,13 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
                 )
                 return redirect(referral)
     else:
-        form = IntakeForm(initial={"intake_token": uuid.uuid4()})
+        # The county of the volunteer's last case: on a raid night most families are in the same one.
+        usual_county = (
+            Referral.objects.filter(created_by=request.user).order_by("-created_at").values("county").first()
+        )
+        form = IntakeForm(
+            initial={"intake_token": uuid.uuid4(), "county": usual_county["county"] if usual_county else None}
+        )
     return render(request, "referrals/referral_form.html", {"form": form})
 
 

@@ -32,12 +32,15 @@ def _posted_reason(request: AuthenticatedRequest, *, missing: str) -> str:
     return form.cleaned_data["reason"]
 
 
-def _sent_message(service: Service, *, by_phone: bool) -> str:
+def _sent_message(service: Service, need: Need, *, by_phone: bool) -> str:
+    """What the person sees where they pressed: which need went where."""
+    names = {"need": need.category, "organization": service.organization.name}
     if by_phone:
-        return _(
-            "Recorded: referred to %(organization)s by phone. Record their answer on the need when they give it."
-        ) % {"organization": service.organization.name}
-    return _("Sent to %(organization)s.") % {"organization": service.organization.name}
+        return (
+            _("%(need)s: referred to %(organization)s by phone. Record their answer here when they give it.")
+            % names
+        )
+    return _("%(need)s sent to %(organization)s.") % names
 
 
 def _expire_overdue(need: Need) -> None:
@@ -85,7 +88,7 @@ def route_need(request: AuthenticatedRequest, reference: str, need_id: int) -> H
     referral = get_referral_for_user(request.user, reference, write=True)
     need = get_object_or_404(Need, pk=need_id, referral=referral)
     service = _send_suggestion(request, referral, need)
-    message = _sent_message(service, by_phone=request.POST.get("by_phone") == "1")
+    message = _sent_message(service, need, by_phone=request.POST.get("by_phone") == "1")
     if request.htmx:
         # Only this need's card changes: htmx swaps it in place, with the message in it.
         context = case_context(referral, user=request.user, log_view=False)
@@ -172,7 +175,7 @@ def send_outside(request: AuthenticatedRequest, reference: str, need_id: int) ->
         by_phone=by_phone,
         outside_suggestions=True,
     )
-    messages.success(request, _sent_message(service, by_phone=by_phone))
+    messages.success(request, _sent_message(service, need, by_phone=by_phone))
     return redirect(f"{referral.get_absolute_url()}#need-{need.pk}")
 
 

@@ -168,7 +168,9 @@ def test_a_volunteer_logs_a_family_with_two_needs_and_sends_both(
     for need in (legal, food):
         send = t("Send to %(organization)s", organization="The Hispanic Liaison")
         need_card(page, need).get_by_role("button", name=send).click()
-        expect_message(page, t("Sent to %(organization)s.", organization="The Hispanic Liaison"))
+        expect_message(
+            page, t("%(need)s sent to %(organization)s.", need=need, organization="The Hispanic Liaison")
+        )
         expect(need_card(page, need)).to_contain_text(
             f"The Hispanic Liaison: {t.of(RoutingStatus.PENDING.label)}"
         )
@@ -544,4 +546,7 @@ def test_the_intake_form_can_be_completed_with_the_keyboard_alone(
     send = t("Send to %(organization)s", organization="The Hispanic Liaison")
     tab_to(page, lambda element: element["tag"] == "button" and element["label"] == send)
     page.keyboard.press("Enter")
-    expect_message(page, t("Sent to %(organization)s.", organization="The Hispanic Liaison"))
+    # The first need on the page is the first kind of help in the list (legal comes before food).
+    expect_message(
+        page, t("%(need)s sent to %(organization)s.", need=legal, organization="The Hispanic Liaison")
+    )

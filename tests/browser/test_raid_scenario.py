@@ -92,7 +92,11 @@ def test_a_raid_night_in_spanish_on_a_phone(
     ).fill("Llamamos y hacen espacio esta noche")
     food.get_by_role("button", name=t("Send anyway")).click()
     expect(need_card(page, names["basic-needs"])).to_contain_text(
-        t("Sent to %(organization)s.", organization="The Hispanic Liaison")
+        t(
+            "%(need)s sent to %(organization)s.",
+            need=names["basic-needs"],
+            organization="The Hispanic Liaison",
+        )
     )
 
     # 2. The bond fund has nobody in the app: call them, record the phone referral, then their answer.
@@ -106,7 +110,8 @@ def test_a_raid_night_in_spanish_on_a_phone(
     bond = need_card(page, names["bond"])
     expect(bond).to_contain_text(
         t(
-            "Recorded: referred to %(organization)s by phone. Record their answer on the need when they give it.",
+            "%(need)s: referred to %(organization)s by phone. Record their answer here when they give it.",
+            need=names["bond"],
             organization="Durham Bond Fund",
         )
     )
@@ -120,7 +125,7 @@ def test_a_raid_night_in_spanish_on_a_phone(
         "button", name=t("Send to %(organization)s", organization="El Refugio")
     ).click()
     expect(need_card(page, names["legal"])).to_contain_text(
-        t("Sent to %(organization)s.", organization="El Refugio")
+        t("%(need)s sent to %(organization)s.", need=names["legal"], organization="El Refugio")
     )
 
     # 4 and 5. Nobody in Durham offers rides or mental health: the volunteer is told to ask a coordinator.
@@ -181,7 +186,10 @@ def test_a_raid_night_in_spanish_on_a_phone(
             "Recogen en Durham aunque sirven Orange"
         )
         result.get_by_role("button", name=c("Send to %(organization)s", organization="El Refugio")).click()
-        expect_message(other, c("Sent to %(organization)s.", organization="El Refugio"))
+        expect_message(
+            other,
+            c("%(need)s sent to %(organization)s.", need=names["transportation"], organization="El Refugio"),
+        )
 
         # Mental health: nobody anywhere; closed as unmet, with why.
         mental = need_card(other, names["mental-health"])

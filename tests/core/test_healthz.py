@@ -55,8 +55,8 @@ STALE = "the deadline job (process_deadlines) has not run for 30 minutes while r
 
 
 @pytest.fixture
-def pending_routing(volunteer, partner_org):
-    """One routing waiting for the partner's answer."""
+def pending_routing(volunteer, partner_org, partner):
+    """One routing waiting for the answer of the partner (whose staff account lets it receive in the app)."""
     from directory.models import County, Language
     from referrals import services
     from tests.referrals.conftest import log_case, make_service

@@ -89,13 +89,13 @@ def test_sending_a_need_with_htmx_returns_only_its_card_with_the_message(case, v
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
     assert body.lstrip().startswith(f'<div class="card mb-2" id="need-{legal.pk}"')
-    assert "Sent to The Hispanic Liaison." in body and "Waiting for an answer" in body
+    assert "sent to The Hispanic Liaison." in body and "Waiting for an answer" in body
     # Only this need's card: not the other need, not the contact details.
     assert f'id="need-{need_of(case, "basic-needs").pk}"' not in body and "Rosa" not in body
     assert Routing.objects.get(need=legal).status == RoutingStatus.PENDING
     # The message was shown in the card: it does not pop up again on the next page.
     assert (
-        "Sent to The Hispanic Liaison."
+        "sent to The Hispanic Liaison."
         not in client_for(volunteer).get(case.get_absolute_url()).content.decode()
     )
 
@@ -108,7 +108,7 @@ def test_sending_a_need_without_javascript_returns_to_that_need(case, volunteer,
         response.status_code == 302
         and response["Location"] == f"/referrals/{case.reference}/#need-{legal.pk}"
     )
-    assert "Sent to The Hispanic Liaison." in client.get(response["Location"]).content.decode()
+    assert "sent to The Hispanic Liaison." in client.get(response["Location"]).content.decode()
 
 
 def test_a_refused_htmx_post_reloads_the_case_page_with_the_reason(case, volunteer, legal_a, legal_b):

@@ -103,7 +103,7 @@ def test_the_phone_referral_is_recorded_with_the_usual_deadline_and_no_email(
         response = client_for(volunteer).post(
             route_url(bond_case), {"service": bond_service.pk, "by_phone": "1"}, follow=True
         )
-    assert "Recorded: referred to Durham Bond Fund by phone" in response.content.decode()
+    assert "referred to Durham Bond Fund by phone" in response.content.decode()
     routing = Routing.objects.get()
     assert routing.by_phone and routing.status == "pending"
     # An urgent case: 24 hours, as for a routing in the app.
