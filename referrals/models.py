@@ -170,6 +170,7 @@ class Need(models.Model):
     live_routing: "Routing | None"
     suggestions: "list[Suggestion]"
     phone_suggestions: "list[Suggestion]"
+    awaits_coordinator: bool
     # Set by the escalations (referrals.views.lists.escalation_rows); not stored.
     dropped: "Routing | None"
     waiting_since: "datetime"

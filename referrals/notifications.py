@@ -101,7 +101,8 @@ def routing_answered(routing_id: int) -> int:
     routing = _routing(routing_id)
     referral = routing.need.referral
     volunteer = referral.assigned_to or referral.created_by
-    users = [volunteer] if volunteer.is_active else policy.coordinators_of(referral.hub_id)
+    # Still on the case (active, and not moved to another organization or role since): else the coordinators.
+    users = [volunteer] if policy.manages(volunteer, referral) else policy.coordinators_of(referral.hub_id)
     return _tell(
         users=users,
         routing=routing,
@@ -114,12 +115,12 @@ def routing_answered(routing_id: int) -> int:
 @task
 def routing_dropped(routing_id: int) -> int:
     """A partner declined, or did not answer in time (or, for a phone referral, did not pick up): the need is back in
-    the hub's escalations, so each of its
-    active coordinators hears of it once. On a decline the volunteer on the case also gets the usual answer notice,
-    unless they are one of those coordinators (one email per person)."""
+    the hub's escalations, so each of its active coordinators hears of it once, except one who recorded a phone
+    referral's answer themselves. On a decline the volunteer on the case also gets the usual answer notice, unless
+    they are one of those coordinators or recorded it (one email per person)."""
     routing = _routing(routing_id)
     referral = routing.need.referral
-    coordinators = list(policy.coordinators_of(referral.hub_id))
+    coordinators = list(policy.coordinators_of(referral.hub_id).exclude(pk=routing.responded_by_id))
     context = _routing_context(routing) | {
         "declined": routing.status == RoutingStatus.DECLINED,
         # A phone referral the hub recorded as not answered (rather than one whose deadline passed).
@@ -140,7 +141,7 @@ def routing_dropped(routing_id: int) -> int:
     volunteer = referral.assigned_to or referral.created_by
     if (
         routing.status == RoutingStatus.DECLINED
-        and volunteer.is_active
+        and policy.manages(volunteer, referral)
         and volunteer not in coordinators
         # Who recorded a phone referral's decline knows of it already.
         and routing.responded_by_id != volunteer.pk
@@ -173,7 +174,13 @@ def notice_digest(user_id: int, digest: str) -> int:
         .filter(pk__in={notice.routing.need.referral_id for notice in notices})
         .values_list("pk", flat=True)
     )
-    notices = [notice for notice in notices if notice.routing.need.referral_id in visible]
+    # A partner hears only of its own organization's routings (not of the case's other needs and organizations).
+    notices = [
+        notice
+        for notice in notices
+        if notice.routing.need.referral_id in visible
+        and (not policy.is_partner_staff(user) or policy.answers_for(user, notice.routing))
+    ]
     if not notices:
         return 0
     for notice in notices:

@@ -206,6 +206,16 @@ def may_reroute(user, referral: Referral) -> bool:
     return coordinates(user, referral)
 
 
+def may_send(user, referral: Referral, need_routings) -> bool:
+    """Send one need: hub staff on the case, until an organization declined it, let it lapse or did not answer the
+    hub's call; from then on where it goes next is the coordinators' to decide (the escalations)."""
+    dropped = any(
+        routing.status in (RoutingStatus.DECLINED, RoutingStatus.EXPIRED) or routing.is_overdue
+        for routing in need_routings
+    )
+    return may_reroute(user, referral) if dropped else manages(user, referral)
+
+
 def may_assign(user, referral: Referral) -> bool:
     return coordinates(user, referral)
 

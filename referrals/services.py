@@ -199,8 +199,10 @@ def _lock_referral(referral: Referral) -> Referral:
 
 
 def _lock_routing(routing: Routing) -> Routing:
+    # Only the routing's row: on PostgreSQL a plain FOR UPDATE with joins would also lock the need, the case and the
+    # category (every answer in that category statewide would queue on it).
     return (
-        Routing.objects.select_for_update()
+        Routing.objects.select_for_update(of=("self",))
         .select_related("need__referral", "need__category")
         .get(pk=routing.pk)
     )
@@ -231,6 +233,8 @@ def routing_create(
     if not referral.is_open or not need.is_open or need.routings.filter(status__in=LIVE_ROUTING).exists():
         raise Conflict
     organization = service.organization
+    # Once an organization declined or let it lapse, sending it again is the coordinators' (escalations).
+    _require(policy.may_send(user, referral, list(need.routings.all())))
     if outside_suggestions:
         _require(policy.may_reroute(user, referral))
         if not reason.strip():
@@ -339,9 +343,16 @@ def need_close_unmet(*, user: User, need: Need, reason: str) -> Need:
     referral = _lock_referral(need.referral)
     _require(policy.may_reroute(user, referral))
     need = Need.objects.select_for_update().get(pk=need.pk)
+    now = timezone.now()
     if not need.is_open or not referral.is_open:
         raise Conflict
-    _withdraw_live_routings(referral, need.routings.all(), actor=user, now=timezone.now())
+    # Sent again (and accepted, or waiting in time) since the coordinator looked: not unmet after all.
+    answering = need.routings.filter(status__in=LIVE_ROUTING).exclude(
+        status=RoutingStatus.PENDING, deadline__lte=now
+    )
+    if answering.exists():
+        raise Conflict
+    _withdraw_live_routings(referral, need.routings.all(), actor=user, now=now)
     need.status = NeedStatus.NOT_HELPED
     need.save(update_fields=["status"])
     event = _event(

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import Service, ServiceStatus
+from directory.models import CoverageState, Service, ServiceStatus
 from referrals.models import LIVE_ROUTING, Need, Routing
 
 RECENT_DAYS = 90
@@ -204,19 +204,32 @@ OUTSIDE_RESULTS = 25
 def any_service(*, q: str = "", county=None, category=None):
     """Any active service of any partner organization, for a coordinator sending a need outside the suggestions
     (a neighbouring county's, a statewide fund): by name (the service's or the organization's), county served
-    (listed, or the whole state) and kind of help."""
-    services = Service.objects.filter(status=ServiceStatus.ACTIVE, organization__is_partner=True)
+    (listed, or the whole state) and kind of help.
+
+    Coverage is what the network approved, as for the suggestions: a service whose declared coverage waits for
+    review (or was not approved) is found, and shown, by its approved copy; one never approved is not found."""
+    as_declared = Q(coverage_state=CoverageState.APPROVED)
+    services = Service.objects.filter(status=ServiceStatus.ACTIVE, organization__is_partner=True).filter(
+        as_declared | Q(approved_category__isnull=False)
+    )
     if q:
         services = services.filter(
             Q(name__icontains=q) | Q(name_es__icontains=q) | Q(organization__name__icontains=q)
         )
     if category is not None:
-        services = services.filter(category=category)
+        services = services.filter(
+            (as_declared & Q(category=category)) | (~as_declared & Q(approved_category=category))
+        )
     if county is not None:
-        services = services.filter(pk__in=Service.objects.serving(county).values("pk"))
+        declared = Service.counties.through.objects.filter(service=OuterRef("pk"), county=county)
+        approved = Service.approved_counties.through.objects.filter(service=OuterRef("pk"), county=county)
+        services = services.filter(
+            (as_declared & (Exists(declared) | Q(is_statewide=True)))
+            | (~as_declared & (Exists(approved) | Q(approved_is_statewide=True)))
+        )
     return (
-        services.select_related("organization", "category")
-        .prefetch_related("counties", "organization__phones")
+        services.select_related("organization", "category", "approved_category")
+        .prefetch_related("counties", "approved_counties", "organization__phones")
         .with_answers_in_app()
         .order_by("organization__name", "name")
     )

@@ -108,7 +108,11 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
         need.referral = referral  # the suggestions read its county and language: no query per need
         need.visible_routings = [r for r in routings if r.need_id == need.pk]
         need.live_routing = next((r for r in need.visible_routings if r.is_live), None)
-    to_send = [n for n in needs if manages and n.is_open and n.live_routing is None and referral.is_open]
+    unsent = [n for n in needs if manages and n.is_open and n.live_routing is None and referral.is_open]
+    to_send = [n for n in unsent if policy.may_send(user, referral, n.visible_routings)]
+    for need in needs:
+        # Declined or lapsed: a volunteer sees that a coordinator decides where it goes next.
+        need.awaits_coordinator = need in unsent and need not in to_send
     # Hub staff (the only ones with needs to send) see every routing of the case.
     suggested = suggestions_for_needs(to_send, routings=routings)
     for need in needs:

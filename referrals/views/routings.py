@@ -63,6 +63,8 @@ def _send_suggestion(request: AuthenticatedRequest, referral: Referral, need: Ne
     """Send the need to the posted suggestion: in the app, or recorded as referred by phone when its
     organization has nobody in the app (the button said so; if that changed meanwhile, the service refuses)."""
     need.referral = referral
+    if not policy.may_send(request.user, referral, need.routings.all()):
+        raise PermissionDenied
     suggestion = _chosen_suggestion(request, need)
     reason = ""
     if suggestion.is_full:

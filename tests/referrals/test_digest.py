@@ -326,3 +326,25 @@ def test_two_runs_at_once_send_one_digest(hub, partner_org, durham, spanish):
     assert sorted(counts) == [0, 1]
     [digest] = [message for message in mail.outbox if message.to == [partner.email]]
     assert digest.subject == "3 case updates since your last digest"
+
+
+def test_a_volunteer_made_partner_staff_of_an_organization_on_the_case_hears_only_of_its_own_routings(
+    partner, partner2, volunteer, legal_a, food_a, route, django_capture_on_commit_callbacks
+):
+    """The case stays open to them through their new organization's routing; the other organization's decline
+    does not (a partner sees only its own routings)."""
+    choose_digest(volunteer, 60)
+    declined = route(legal_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.routing_decline(user=partner, routing=declined, reason="no_capacity")
+    referral = declined.need.referral
+    # The case's food need goes to El Refugio, where the volunteer now works.
+    food = make_service(partner2.organization, "basic-needs", [referral.county])
+    services.routing_create(
+        user=volunteer, need=services.Need.objects.create(referral=referral, category=food.category), service=food
+    )
+    volunteer.role, volunteer.organization = Role.PARTNER, partner2.organization
+    volunteer.save(update_fields=["role", "organization"])
+    mail.outbox.clear()
+    run_job(61, django_capture_on_commit_callbacks)
+    assert sent_to(volunteer.email) == []

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from directory.models import County, Organization, Phone, ServiceStatus
+from directory.models import County, CoverageState, Organization, Phone, ServiceStatus
 from referrals import services
 from referrals.models import EventKind, NeedStatus, Routing
 from tests.conftest import client_for
@@ -211,8 +211,9 @@ def test_only_a_coordinator_of_the_hub_sends_outside_the_suggestions(
     assert not Routing.objects.filter(status="pending").exists()
 
 
-def test_the_volunteer_is_pointed_to_a_coordinator_when_nothing_is_left(declined, volunteer):
-    body = client_for(volunteer).get(declined.get_absolute_url()).content.decode()
+def test_the_volunteer_is_pointed_to_a_coordinator_when_nothing_is_left(volunteer, durham, spanish):
+    case = log_case(volunteer, durham, spanish, ("mental-health",))
+    body = client_for(volunteer).get(case.get_absolute_url()).content.decode()
     assert "No other organization in the directory takes this need in this county right now." in body
     assert "Ask a coordinator" in body and "Close as unmet" not in body
 
@@ -231,3 +232,75 @@ def test_a_need_nobody_sent_within_30_minutes_is_an_escalation(
         # Sent meanwhile: no longer the coordinators' to decide.
         services.routing_create(user=volunteer, need=case.needs.get(category__code="legal"), service=legal_a)
         assert escalations(coordinator).count("not sent to any organization") == 1
+
+
+def test_once_declined_a_volunteer_leaves_the_next_step_to_a_coordinator(
+    declined, volunteer, coordinator, legal_b
+):
+    need = declined.needs.get()
+    body = client_for(volunteer).get(declined.get_absolute_url()).content.decode()
+    assert "a coordinator decides where it goes next" in body and "Send to El Refugio" not in body
+    response = client_for(volunteer).post(
+        f"/referrals/{declined.reference}/needs/{need.pk}/route/", {"service": legal_b.pk}
+    )
+    assert response.status_code == 403
+    assert not Routing.objects.filter(status="pending").exists()
+    # The coordinator may, from the case page as from the escalations.
+    assert "Send to El Refugio" in client_for(coordinator).get(declined.get_absolute_url()).content.decode()
+    client_for(coordinator).post(
+        f"/referrals/{declined.reference}/needs/{need.pk}/route/", {"service": legal_b.pk}
+    )
+    assert Routing.objects.get(status="pending").service == legal_b
+
+
+def test_an_overdue_need_is_not_expired_by_a_volunteer_who_may_not_re_send(
+    volunteer, durham, spanish, legal_a, legal_b
+):
+    case = log_case(volunteer, durham, spanish, ("legal",))
+    routing = services.routing_create(user=volunteer, need=case.needs.get(), service=legal_a)
+    with time_machine.travel(routing.deadline + timedelta(minutes=5), tick=False):
+        response = client_for(volunteer).post(
+            f"/referrals/{case.reference}/needs/{case.needs.get().pk}/route/", {"service": legal_b.pk}
+        )
+    assert response.status_code == 403
+    routing.refresh_from_db()
+    assert routing.status == "pending"
+
+
+def test_closing_as_unmet_is_refused_once_an_organization_took_it_meanwhile(
+    declined, coordinator, legal_b, partner2
+):
+    need = declined.needs.get()
+    routing = services.routing_create(user=coordinator, need=need, service=legal_b)
+    services.routing_accept(user=partner2, routing=routing)
+    response = client_for(coordinator).post(unmet_url(declined), {"reason": "stale tab"}, follow=True)
+    assert "changed while you were looking at it" in response.content.decode()
+    routing.refresh_from_db()
+    assert routing.status == "accepted" and need.status == NeedStatus.OPEN
+
+
+def test_the_search_reads_the_approved_coverage_not_a_widening_waiting_for_review(
+    declined, coordinator, orange, orange_fund
+):
+    """A partner that widens its service to the whole state is not offered statewide until an admin approves it;
+    a service never approved is not offered at all."""
+    orange_fund.is_statewide = True
+    orange_fund.coverage_state = CoverageState.PENDING
+    orange_fund.approved_category = orange_fund.category
+    orange_fund.approved_is_statewide = False
+    orange_fund.save()
+    orange_fund.approved_counties.set([orange])
+    never_approved = make_service(orange_fund.organization, "legal", [], statewide=True)
+    never_approved.name = "Brand new statewide clinic"
+    never_approved.coverage_state = CoverageState.PENDING
+    never_approved.save()
+
+    client = client_for(coordinator)
+    durham = declined.county
+    body = client.get(elsewhere_url(declined), {"county": durham.pk}).content.decode()
+    assert orange_fund.name not in body and never_approved.name not in body
+    body = client.get(elsewhere_url(declined), {"county": orange.pk}).content.decode()
+    assert orange_fund.name in body and "serves the whole state" not in body
+    assert never_approved.name not in client.get(elsewhere_url(declined)).content.decode()
+    client.post(elsewhere_url(declined, "send/"), {"service": never_approved.pk, "reason": "x"})
+    assert not Routing.objects.filter(status="pending").exists()

@@ -221,3 +221,14 @@ def test_the_timeline_shows_the_phone_referral_and_its_answer(bond_case, volunte
     services.routing_record_phone_answer(user=volunteer, routing=routing, answer="accepted")
     kinds = list(bond_case.events.values_list("kind", flat=True))
     assert kinds[-2:] == [EventKind.ROUTED, EventKind.ACCEPTED]
+
+
+def test_the_coordinator_who_records_a_no_answer_is_not_told_of_it_the_others_are(
+    bond_case, volunteer, coordinator, hub, django_capture_on_commit_callbacks
+):
+    other = make_user("cora@example.org", hub, Role.COORDINATOR)
+    routing = phone_routing(bond_case, volunteer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.routing_record_phone_answer(user=coordinator, routing=routing, answer="no_answer")
+    assert [m.to for m in mail.outbox] == [[other.email]]
