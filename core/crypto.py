@@ -7,13 +7,14 @@ SECRET_KEY. The first key encrypts; every key decrypts, so keys can be rotated: 
 
 import hashlib
 import hmac
-import re
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+from core.phones import parse_family_phone
 
 
 @cache
@@ -36,11 +37,14 @@ def decrypt(token: str) -> str:
 
 
 def phone_digest(phone: str) -> str:
-    """A keyed hash of a phone number's digits: finds a family's open referral without storing the number in clear."""
-    digits = re.sub(r"\D", "", phone or "")[-10:]
-    if not digits:
+    """A keyed hash of a phone number in E.164 form: finds a family's open referral without storing the number in
+    clear. The number is read first (`parse_family_phone`), so every way of writing it ("919-555-0143", "+1 919 555
+    0143", "011 52 55 1234 5678") has the same digest; "" for no number. Raises ValidationError for text that is not
+    a valid number."""
+    if not (phone or "").strip():
         return ""
-    return hmac.new(settings.FIELD_HASH_KEY.encode(), digits.encode(), hashlib.sha256).hexdigest()
+    e164 = parse_family_phone(phone)
+    return hmac.new(settings.FIELD_HASH_KEY.encode(), e164.encode(), hashlib.sha256).hexdigest()
 
 
 class EncryptedTextField(models.TextField):

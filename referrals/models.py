@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.crypto import EncryptedTextField
-from directory.models import County, Language, Organization, Service, ServiceCategory, format_phone
+from core.phones import format_family_phone
+from directory.models import County, Language, Organization, Service, ServiceCategory
 
 if TYPE_CHECKING:
     from referrals.forms import CompleteForm, DeclineForm, PhoneAnswerForm
@@ -138,7 +139,8 @@ class Referral(models.Model):
 
     @property
     def display_phone(self) -> str:
-        return format_phone(self.contact_phone)
+        """919-555-0143 for a US number, +52 55 1234 5678 for any other (the tel: link uses the stored E.164)."""
+        return format_family_phone(self.contact_phone)
 
 
 class NeedStatus(models.TextChoices):

@@ -6,8 +6,9 @@ found cases come with what their rows show joined or prefetched: a search costs 
 number of cases it finds.
 
 - A **reference** ("R-7KQ2MX", "r-7kq2mx" or "7KQ2MX") is matched exactly; the view goes straight to the case.
-- A **phone**, written any way people write one ("(919) 555-0142", "919.555.0142", "+1 919 555 0142"), is read as
-  at intake (`normalize_phone`) and found through its keyed hash (`phone_digest`), never by the number itself.
+- A **phone**, written any way people write one ("(919) 555-0142", "919.555.0142", "+1 919 555 0142", "+52 55 1234
+  5678", "011 52 55 1234 5678"), is read as at intake (`core.phones.parse_family_phone`: any country, US when there
+  is no country code) and found through its keyed hash (`phone_digest`), never by the number itself.
 - A **name or alias** is stored encrypted (randomised ciphertext), so no SQL can match it: the names of the hub's
   *open* cases the person may open are decrypted here and matched on a substring, ignoring case and accents.
   Closed cases are left out: they are no longer anyone's work, and their names are on their way to being purged.
@@ -21,7 +22,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import phone_digest
-from directory.models import User, fold, normalize_phone
+from core.phones import parse_family_phone
+from directory.models import User, fold
 from referrals import policy, selectors
 from referrals.models import REFERENCE_ALPHABET, Referral, ReferralStatus
 
@@ -79,7 +81,8 @@ def search_cases(user: User, text: str) -> Found:
         if case is not None or phone_like or text.upper().startswith("R-"):
             return Found(Key.REFERENCE, case=case)
     if phone_like:
-        digest = phone_digest(normalize_phone(text))  # ValidationError: "Enter a 10-digit US phone number..."
+        # ValidationError for a number that is not one: "Enter a phone number with its country code if ...".
+        digest = phone_digest(parse_family_phone(text))
         return _listed(Key.PHONE, scope.filter(phone_digest=digest), user)
     return _by_name(user, scope, text)
 

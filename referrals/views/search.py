@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from directory.models import normalize_phone
+from core.phones import parse_family_phone
 from directory.types import AuthenticatedRequest
 from referrals import policy, search
 from referrals.views.common import case_view, require_intake
@@ -59,7 +59,7 @@ def same_phone(request: AuthenticatedRequest) -> HttpResponse:
     a whole phone number yet. Without JavaScript the form saves as ever and the case page shows the same hint."""
     require_intake(request)
     try:
-        phone = normalize_phone(request.POST.get("contact_phone", ""))
+        phone = parse_family_phone(request.POST.get("contact_phone", ""))
     except ValidationError:
         same: dict = {}
     else:

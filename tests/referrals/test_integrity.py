@@ -110,7 +110,7 @@ def test_bad_intake_input_is_explained_and_saves_nothing(volunteer, durham, span
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "Choose at least one need." in errors["categories"]
-    assert "Enter a 10-digit US phone number" in errors["contact_phone"][0]
+    assert "Enter a phone number with its country code" in errors["contact_phone"][0]
     assert not Referral.objects.exists()
 
 
