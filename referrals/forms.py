@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forbidden import no_forbidden_content
 from core.phones import parse_family_phone
 from directory.forms import BoundedInputMixin, model_choice_field
 from directory.models import County, Language, ServiceCategory, User
@@ -37,19 +38,24 @@ class IntakeForm(BoundedInputMixin, forms.Form):
         label=_("Name or alias"),
         max_length=MAX_LENGTH["contact_name"],
         required=False,
+        validators=[no_forbidden_content],
         help_text=_("An alias is fine. Never write immigration status, A-numbers, birth dates or addresses."),
     )
     contact_phone = forms.CharField(label=_("Phone"), max_length=MAX_LENGTH["contact_phone"], required=False)
     safe_to_call = forms.BooleanField(label=_("Safe to call"), required=False, initial=True)
     safe_to_text = forms.BooleanField(label=_("Safe to text"), required=False)
     best_times = forms.CharField(
-        label=_("Best times to reach them"), max_length=MAX_LENGTH["best_times"], required=False
+        label=_("Best times to reach them"),
+        max_length=MAX_LENGTH["best_times"],
+        required=False,
+        validators=[no_forbidden_content],
     )
     notes = forms.CharField(
         label=_("Notes"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=MAX_LENGTH["notes"],
         required=False,
+        validators=[no_forbidden_content],
         help_text=_("Only what partners need to help. Encrypted and deleted after the case closes."),
     )
     consent = forms.BooleanField(
@@ -104,6 +110,7 @@ class DeclineForm(BoundedInputMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=MAX_LENGTH["decline_note"],
         required=False,
+        validators=[no_forbidden_content],
     )
 
 
@@ -113,7 +120,10 @@ class CompleteForm(BoundedInputMixin, forms.Form):
 
 class NoteForm(BoundedInputMixin, forms.Form):
     body = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_LENGTH["note"]
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=MAX_LENGTH["note"],
+        validators=[no_forbidden_content],
     )
 
 
@@ -124,7 +134,12 @@ class CloseForm(BoundedInputMixin, forms.Form):
 class FollowUpForm(BoundedInputMixin, forms.Form):
     due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     assigned_to = forms.ModelChoiceField(User.objects.none(), label=_("Who"))
-    note = forms.CharField(label=_("What to check"), max_length=MAX_LENGTH["follow_up_note"], required=False)
+    note = forms.CharField(
+        label=_("What to check"),
+        max_length=MAX_LENGTH["follow_up_note"],
+        required=False,
+        validators=[no_forbidden_content],
+    )
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import phone_digest
+from core.forbidden import no_forbidden_content
 from core.phones import parse_family_phone
 from directory.models import County, Language, Service, ServiceCategory, ServiceStatus, User
 from referrals import audit, notifications, policy
@@ -92,6 +93,20 @@ def _check_length(**texts: str) -> None:
         MaxLengthValidator(MAX_LENGTH[name])(text)
 
 
+def _check_content(**texts: str) -> None:
+    """Refuse free text holding what the app must never keep (immigration status, A-numbers, SSNs, birth dates,
+    country of origin, addresses), with the forms' own messages: the rule is core.forbidden's, not the forms'."""
+    errors: dict[str | None, ValidationError] = {}  # one message per kind, however many texts have it
+    for text in texts.values():
+        try:
+            no_forbidden_content(text)
+        except ValidationError as error:
+            for each in error.error_list:
+                errors.setdefault(each.code, each)
+    if errors:
+        raise ValidationError(list(errors.values()))
+
+
 def response_deadline(*, urgency: str, service: Service | None, now: datetime) -> datetime:
     """The urgency's deadline, or sooner when the service promises to answer sooner, but never sooner than the
     network's MIN_RESPONSE_HOURS: a 1-hour promise (an honest one, or one made to be ranked first) would otherwise
@@ -128,6 +143,7 @@ def referral_create(
     hub_id = user.organization_id
     assert hub_id is not None  # may_create_referral refuses anyone without an organization
     _check_length(contact_name=contact_name, contact_phone=contact_phone, best_times=best_times, notes=notes)
+    _check_content(contact_name=contact_name, best_times=best_times, notes=notes)
     if intake_token is not None:
         existing = _own_intake(user, intake_token)
         if existing is not None:
@@ -297,6 +313,7 @@ def routing_record_phone_answer(
     if answer == PhoneAnswer.DECLINED and reason not in DeclineReason.values:
         raise ValidationError(_("Choose a reason."))
     _check_length(decline_note=note)
+    _check_content(decline_note=note)
     routing = _lock_routing(routing)
     _require(policy.records_phone_answer(user, routing))
     if routing.status != RoutingStatus.PENDING:
@@ -444,6 +461,7 @@ def routing_decline(*, user: User, routing: Routing, reason: str, note: str = ""
     if reason not in DeclineReason.values:
         raise ValidationError(_("Choose a reason."))
     _check_length(decline_note=note)
+    _check_content(decline_note=note)
     routing = _partner_transition(user, routing, [RoutingStatus.PENDING])
     return _decline(routing, user=user, reason=reason, note=note)
 
@@ -548,6 +566,7 @@ def note_add(*, user: User, referral: Referral, body: str, routing: Routing | No
     if not body:
         raise ValidationError(_("Write the note first."))
     _check_length(note=body)
+    _check_content(note=body)
     referral = _lock_referral(referral)
     if not referral.is_open:
         # A closed case, and above all a purged one, takes no new free text about the family.
@@ -569,6 +588,7 @@ def follow_up_add(
     *, user: User, referral: Referral, due_date: date, assigned_to: User, note: str = ""
 ) -> FollowUp:
     _check_length(follow_up_note=note)
+    _check_content(follow_up_note=note)
     referral = _lock_referral(referral)
     _require(policy.manages(user, referral) and referral.is_open)
     if not policy.may_be_assigned(assigned_to, referral):
