@@ -5,7 +5,7 @@ from uuid import UUID
 
 from directory.models import User
 from referrals import notifications, policy
-from referrals.models import AccessLog
+from referrals.models import AccessAction, AccessLog
 
 
 def log_access(*, user: User, action: str, reference: str = "", subject: str = "") -> None:
@@ -16,6 +16,21 @@ def log_access(*, user: User, action: str, reference: str = "", subject: str = "
         action=action,
         reference=reference,
         subject=subject,
+    )
+
+
+def log_search(*, user: User, references: list[str]) -> None:
+    """A search by name or phone: one row per case it showed (one INSERT whatever their number), or one row with no
+    reference when it found nothing; never what was typed."""
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=user,
+            role=user.role,
+            organization_id=user.organization_id,
+            action=AccessAction.SEARCH,
+            reference=reference,
+        )
+        for reference in references or [""]
     )
 
 

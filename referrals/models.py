@@ -458,6 +458,7 @@ class AccessAction(models.TextChoices):
     PURGE = "purge", _("Deleted personal data")
     EXPORT = "export", _("Exported data")
     GRANT_CASE_ACCESS = "grant_case_access", _("Gave an account access to cases")
+    SEARCH = "search", _("Searched cases by name or phone")
 
 
 class AccessLog(models.Model):

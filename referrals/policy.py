@@ -453,9 +453,9 @@ def counts_hidden_duplicates(user) -> bool:
 
 
 def access_log_scope(user, queryset):
-    """Coordinators read their hub's cases' rows, and the grants of case access to their hub's staff (the row's
-    subject is the account's address: the grant an administrator cannot make quietly); administrators every row
-    (names of people, never case data)."""
+    """Coordinators read their hub's cases' rows, the grants of case access to their hub's staff (the row's
+    subject is the account's address: the grant an administrator cannot make quietly) and their staff's searches
+    that found nothing; administrators every row (names of people, never case data)."""
     if is_network_admin(user):
         return queryset
     if is_coordinator(user):
@@ -465,7 +465,9 @@ def access_log_scope(user, queryset):
             reference="",
             subject__in=User.objects.filter(organization_id=user.organization_id).values("email"),
         )
-        return queryset.filter(hub_cases | hub_grants)
+        # A search by name or phone that found nothing still shows who searched (the hub's own staff).
+        hub_searches = Q(action=AccessAction.SEARCH, reference="", organization_id=user.organization_id)
+        return queryset.filter(hub_cases | hub_grants | hub_searches)
     return queryset.none()
 
 

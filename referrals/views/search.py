@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.phones import parse_family_phone
 from directory.types import AuthenticatedRequest
-from referrals import policy, search
+from referrals import audit, policy, search
 from referrals.views.common import case_view, require_intake
 
 
@@ -44,6 +44,8 @@ def case_search(request: AuthenticatedRequest) -> HttpResponse:
         else:
             if found.case is not None:
                 return redirect(found.case)
+            # Whether a family is a client shows without opening the case: who searched, and what it showed.
+            audit.log_search(user=request.user, references=[case.reference for case in found.cases])
     return render(
         request,
         "referrals/search.html",
@@ -64,4 +66,6 @@ def same_phone(request: AuthenticatedRequest) -> HttpResponse:
         same: dict = {}
     else:
         same = search.open_cases_with_phone(request.user, phone)
+        if same.get("visible"):
+            audit.log_search(user=request.user, references=same["visible"])
     return render(request, "referrals/referral_form.html#same-phone-hint", {"same_phone": same})

@@ -149,3 +149,16 @@ def test_the_hint_costs_a_few_queries_whatever_the_number_of_matches(
     with django_assert_max_num_queries(9):
         response = client.post(HINT, {"contact_phone": "919-555-0142"}, **HTMX)
     assert len(shown(response.content.decode())) == 30
+
+
+def test_a_live_hint_that_names_a_case_is_in_the_access_log(volunteer, durham, spanish):
+    from referrals.models import AccessAction, AccessLog
+    from tests.referrals.conftest import log_case
+
+    case = log_case(volunteer, durham, spanish, contact_phone="+19195550142")
+    client_for(volunteer).post("/referrals/new/same-phone/", {"contact_phone": "919 555 0199"})
+    assert not AccessLog.objects.filter(action=AccessAction.SEARCH).exists()
+    client_for(volunteer).post("/referrals/new/same-phone/", {"contact_phone": "(919) 555-0142"})
+    assert list(AccessLog.objects.filter(action=AccessAction.SEARCH).values_list("reference", flat=True)) == [
+        case.reference
+    ]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from directory.models import Role
 from referrals import services
-from referrals.models import Referral
+from referrals.models import AccessAction, AccessLog, Referral
 from tests.conftest import client_for, make_user
 from tests.referrals.conftest import log_case
 
@@ -279,7 +279,7 @@ def test_past_25_matches_only_the_newest_are_listed(volunteer, durham, spanish):
 
 
 @pytest.mark.parametrize("rows", [1, 30], ids=["1 row", "30 rows"])
-@pytest.mark.parametrize(("typed", "budget"), [("919-555-0142", 11), ("peña", 12)], ids=["phone", "name"])
+@pytest.mark.parametrize(("typed", "budget"), [("919-555-0142", 12), ("peña", 13)], ids=["phone", "name"])
 def test_the_results_cost_the_same_queries_for_one_case_or_many(
     django_assert_max_num_queries, coordinator, durham, spanish, legal_a, rows, typed, budget
 ):
@@ -289,6 +289,22 @@ def test_the_results_cost_the_same_queries_for_one_case_or_many(
     client = client_for(coordinator)
     # session, user, mfa; the names of the hub's open cases (a name search only); the cases (with county,
     # assignee), their needs (with category), the needs' routings; nav org, escalations badge; savepoint, session
-    # save, release savepoint
+    # save, release savepoint; the access log's rows for the cases shown (one INSERT)
     with django_assert_max_num_queries(budget):
         assert len(found(client.post(SEARCH, {"q": typed}))) == min(rows, 25)
+
+
+def test_a_search_by_name_or_phone_is_in_the_access_log_without_what_was_typed(
+    family, other_family, volunteer, coordinator
+):
+    """Whether a family is a client shows in a search without opening the case: the hub's coordinators see who
+    searched and which cases it showed, never the name or number typed. A reference search opens the case (logged
+    there when it shows contact details) and adds nothing here."""
+    search(volunteer, "peña")
+    search(volunteer, "Nadie Conocido")
+    search(volunteer, family.reference)
+    rows = list(AccessLog.objects.filter(action=AccessAction.SEARCH).values_list("user", "reference"))
+    assert sorted(rows) == sorted([(volunteer.pk, family.reference), (volunteer.pk, "")])
+    log = client_for(coordinator).get("/referrals/access-log/").content.decode()
+    assert log.count("Searched cases by name or phone") == 2
+    assert "Peña" not in log and "peña" not in log and "Nadie" not in log
