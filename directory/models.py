@@ -10,10 +10,12 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, OuterRef, Q, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, Lower, NullIf, Replace
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.bilingual import localized
@@ -76,6 +78,41 @@ class County(models.Model):
         return reverse("public:county", kwargs={"slug": self.slug})
 
 
+# Accented vowels sort with their plain letter ("árabe" before "criollo"), as in a dictionary; SQLite's lower() and
+# byte order know only ASCII.
+_UNACCENTED = {"á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u", "ü": "u"}
+
+
+class InReaderOrder(models.Expression):
+    """Orders by a bilingual field in the language active when the query runs, not when it was built: the
+    `<field>_es` twin (or the field when that is empty) in Spanish, as core.bilingual.localized shows it; folded to
+    lower case without accents. Querysets built at import time (a form's choices) are sorted for each reader."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(output_field=models.CharField())
+        self.field_name = field
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self.field_name!r})"
+
+    def _expression(self) -> Func:
+        name: Combinable = F(self.field_name)
+        if (get_language() or "").startswith("es"):
+            name = Coalesce(NullIf(F(f"{self.field_name}_es"), Value("")), F(self.field_name))
+        for accented, plain in _UNACCENTED.items():
+            name = Replace(
+                Replace(name, Value(accented), Value(plain)), Value(accented.upper()), Value(plain)
+            )
+        return Lower(name)
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return self._expression().resolve_expression(query, allow_joins, reuse, summarize, for_save)
+
+    def prefix_references(self, prefix: str) -> Any:
+        # Ordering another model by its language ("language", "consent__explained_in") uses this ordering there.
+        return self._expression().prefix_references(prefix)
+
+
 class Language(models.Model):
     """A language families speak and organizations serve in (ISO 639 code where there is one)."""
 
@@ -84,7 +121,8 @@ class Language(models.Model):
     name_es = models.CharField(_("name (Spanish)"), max_length=60, blank=True)
 
     class Meta:
-        ordering = ["name"]
+        # By the name the reader sees (name_es in Spanish): lists of languages read in alphabetical order either way.
+        ordering = [InReaderOrder("name")]
         verbose_name = _("language")
         verbose_name_plural = _("languages")
 
@@ -277,9 +315,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # The language of the person's pages and emails. Until they choose one with the language buttons
+    # (language_chosen), it follows their browser: each sign-in stores the language the sign-in page was shown in,
+    # so emails go out in the language they last used (accounts/adapters.py).
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    language_chosen = models.BooleanField(_("chose the language"), default=False, editable=False)
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organization"),

@@ -12,17 +12,18 @@ from django.utils.text import slugify
 
 COUNTIES_CSV = Path(__file__).resolve().parent.parent / "data" / "nc_counties.csv"
 
+# Spanish writes language names in lower case (0008 brings installations made before up to date).
 LANGUAGES = [
-    ("en", "English", "Inglés"),
-    ("es", "Spanish", "Español"),
-    ("mam", "Mam", "Mam"),
-    ("quc", "K'iche'", "K'iche'"),
-    ("kjb", "Q'anjob'al", "Q'anjob'al"),
-    ("fr", "French", "Francés"),
-    ("ht", "Haitian Creole", "Criollo haitiano"),
-    ("pt", "Portuguese", "Portugués"),
-    ("ar", "Arabic", "Árabe"),
-    ("vi", "Vietnamese", "Vietnamita"),
+    ("en", "English", "inglés"),
+    ("es", "Spanish", "español"),
+    ("mam", "Mam", "mam"),
+    ("quc", "K'iche'", "k'iche'"),
+    ("kjb", "Q'anjob'al", "q'anjob'al"),
+    ("fr", "French", "francés"),
+    ("ht", "Haitian Creole", "criollo haitiano"),
+    ("pt", "Portuguese", "portugués"),
+    ("ar", "Arabic", "árabe"),
+    ("vi", "Vietnamese", "vietnamita"),
 ]
 
 CATEGORIES = [
