@@ -203,7 +203,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Referrals] "
+# No "[Site] " before the subjects of allauth's emails (and ours): it would stay English in Spanish emails, and each
+# subject already says what it is about.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 # Every account must set up a second factor. Only a development checkout may turn this off (for the demo accounts).
@@ -285,6 +287,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
+# Dates that read the same way to everyone: the month in letters ("Dec 1, 2026, 4:14 PM", "1 dic 2026, 16:14").
+FORMAT_MODULE_PATH = "config.formats"
+# django-filter's first option of a choice filter left unset (Django's own is set in core/apps.py).
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 
 # Static files, served by WhiteNoise (no CDN: no third-party requests from any page).
 STATIC_URL = "static/"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import fields
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # The first option of a select without a choice ("- Select an option -", which Django's own Spanish
+        # catalogue leaves untranslated), in our catalogue. Django reads it when a form field is built.
+        fields.BLANK_CHOICE_LABEL = _("Choose…")
+
         from django.contrib.auth.signals import user_logged_in
 
         from core.security import record_session_start

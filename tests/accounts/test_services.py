@@ -69,7 +69,7 @@ def test_the_invitation_goes_out_on_commit_in_the_invitees_language(
     for callback in callbacks:
         callback()
     assert [message.to for message in mail.outbox] == [["rosa@example.org"]]
-    assert mail.outbox[0].subject == "[Referrals] Su invitación a la red de apoyo"
+    assert mail.outbox[0].subject == "Su invitación a la red de apoyo"
 
 
 def test_inviting_to_a_hub_role_is_logged_and_told_to_the_hubs_coordinators(

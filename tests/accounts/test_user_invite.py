@@ -53,7 +53,7 @@ def test_it_creates_the_account_without_a_password_and_emails_an_invitation(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["rosa@example.org"]
-    assert message.subject == "[Referrals] Your invitation to the referral network"
+    assert message.subject == "Your invitation to the referral network"
 
 
 def test_the_email_contains_only_the_invitation(network_admin, partner_org, invite):
@@ -152,5 +152,5 @@ def test_inviting_asks_for_the_admins_password_again_then_sends_the_invitation(
 
 def test_the_invitation_is_written_in_the_invitees_language(network_admin, partner_org, invite):
     invite(network_admin, partner_org, preferred_language="es")
-    assert mail.outbox[0].subject == "[Referrals] Su invitación a la red de apoyo"
+    assert mail.outbox[0].subject == "Su invitación a la red de apoyo"
     assert "contraseña" in mail.outbox[0].body and "Choose your password" not in mail.outbox[0].body
