@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from core.crypto import decrypt, encrypt
+from core.views import LANGUAGE_SWITCHED_SESSION_KEY
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,13 +14,20 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def post_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse:
+        """Pages and emails in the person's language. One they chose (with the language buttons, here or on the
+        sign-in page just before) stays theirs on every device. Until they choose, the account follows the browser:
+        each sign-in keeps the language the sign-in page was shown in (the browser's, or the one this device last
+        showed), which is also the language their emails are written in."""
         response = super().post_login(request, user, **kwargs)
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if chosen in dict(settings.LANGUAGES) and chosen != user.preferred_language:
-            # They switched language on the sign-in page: that is their choice now.
-            user.preferred_language = chosen
-            user.save(update_fields=["preferred_language"])
-        # Show the app in the language the person chose last time, on this device too.
+        before = (user.preferred_language, user.language_chosen)
+        switched = request.session.pop(LANGUAGE_SWITCHED_SESSION_KEY, None)
+        if switched in dict(settings.LANGUAGES):
+            user.preferred_language, user.language_chosen = switched, True
+        elif not user.language_chosen:
+            user.preferred_language = request.LANGUAGE_CODE  # set by LocaleMiddleware: the sign-in page's
+        if (user.preferred_language, user.language_chosen) != before:
+            user.save(update_fields=["preferred_language", "language_chosen"])
+        # Show the app in the person's language on this device from now on.
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             user.preferred_language,

@@ -30,13 +30,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+# A language chosen before signing in, for the sign-in to make the account's (accounts/adapters.py). The language
+# cookie alone cannot say so: signing in sets it too, and another person may have used this browser.
+LANGUAGE_SWITCHED_SESSION_KEY = "language_switched"
+
+
 @login_not_required
 @require_POST
 def switch_language(request: HttpRequest) -> HttpResponse:
-    """Django's set_language, which also remembers the choice on the signed-in person's account."""
+    """Django's set_language, which also remembers the choice as the signed-in person's, on their account; or, before
+    signing in, until they sign in."""
     response = set_language(request)
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
         request.user.preferred_language = language
-        request.user.save(update_fields=["preferred_language"])
+        request.user.language_chosen = True
+        request.user.save(update_fields=["preferred_language", "language_chosen"])
+    else:
+        request.session[LANGUAGE_SWITCHED_SESSION_KEY] = language
     return response

@@ -30,8 +30,8 @@ def test_switching_remembers_the_choice_on_the_account(client, volunteer):
 
 
 def test_signing_in_brings_back_the_accounts_language(client, volunteer):
-    volunteer.preferred_language = "es"
-    volunteer.save(update_fields=["preferred_language"])
+    volunteer.preferred_language, volunteer.language_chosen = "es", True
+    volunteer.save(update_fields=["preferred_language", "language_chosen"])
     sign_in(client, volunteer.email)
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
     assert "Mi trabajo" in client.get("/").content.decode()
