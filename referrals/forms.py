@@ -41,7 +41,14 @@ class IntakeForm(BoundedInputMixin, forms.Form):
         validators=[no_forbidden_content],
         help_text=_("An alias is fine. Never write immigration status, A-numbers, birth dates or addresses."),
     )
-    contact_phone = forms.CharField(label=_("Phone"), max_length=MAX_LENGTH["contact_phone"], required=False)
+    contact_phone = forms.CharField(
+        label=_("Phone"),
+        max_length=MAX_LENGTH["contact_phone"],
+        required=False,
+        help_text=_("With its country code if it is not a US number, such as +52 55 1234 5678."),
+        # A phone keyboard on a phone; the browser offers no saved numbers (another family's would be wrong).
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     safe_to_call = forms.BooleanField(label=_("Safe to call"), required=False, initial=True)
     safe_to_text = forms.BooleanField(label=_("Safe to text"), required=False)
     best_times = forms.CharField(
