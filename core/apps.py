@@ -12,8 +12,11 @@ class CoreConfig(AppConfig):
         # catalogue leaves untranslated), in our catalogue. Django reads it when a form field is built.
         fields.BLANK_CHOICE_LABEL = _("Choose…")
 
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
 
+        from core.resume import drop_for_other_account, drop_on_sign_out
         from core.security import record_session_start
 
         user_logged_in.connect(record_session_start, dispatch_uid="record_session_start")
+        user_logged_in.connect(drop_for_other_account, dispatch_uid="drop_kept_form_for_other_account")
+        user_logged_out.connect(drop_on_sign_out, dispatch_uid="drop_kept_form_on_sign_out")

@@ -36,7 +36,8 @@ def record_session_start(sender, request, user, **kwargs) -> None:
 class SessionLifetimeMiddleware:
     """Ends a session 12 hours (SESSION_ABSOLUTE_SECONDS) after sign-in, however active it was.
 
-    The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST)."""
+    The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); pages warn before it
+    (core/context_processors.py, static/js/app.js) and `keepalive` renews it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,7 +49,10 @@ class SessionLifetimeMiddleware:
             if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 messages.info(request, _("Your session ended after 12 hours. Please sign in again."))
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                if request.method != "POST":
+                    return redirect(f"{reverse('account_login')}?next={request.path}")
+                # A form posted as the session ends goes on signed out: core/resume.py keeps it for after sign-in
+                # (or LoginRequiredMiddleware sends it to sign in, as before).
         return self.get_response(request)
 
 

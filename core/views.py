@@ -51,3 +51,12 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     else:
         request.session[LANGUAGE_SWITCHED_SESSION_KEY] = language
     return response
+
+
+@never_cache
+@require_POST
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """The "Stay signed in" button of the warning before the idle timeout: any signed-in request renews the session
+    (SESSION_SAVE_EVERY_REQUEST), so this one has nothing else to do. Signed out, it is sent to sign in like any page;
+    the 12-hour limit still applies (core/security.py)."""
+    return HttpResponse(status=204)

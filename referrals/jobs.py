@@ -10,6 +10,7 @@ from django.db.models import Min
 from django.tasks import task
 from django.utils import timezone
 
+from core.models import KeptForm
 from referrals import notifications
 from referrals.models import (
     FollowUp,
@@ -129,6 +130,7 @@ def purge_expired(*, now: datetime | None = None, retention_days: int | None = N
     now = now or timezone.now()
     days = settings.RETENTION_DAYS if retention_days is None else retention_days
     PendingNotice.objects.filter(sent_at__lte=now - SENT_NOTICES_KEPT).delete()
+    KeptForm.objects.expired(now=now).delete()  # forms kept after a session ended: an hour at most
     # Belt and braces: nothing can add notes to a closed case, but if a row ever slipped in, it goes too.
     Note.objects.filter(referral__purged_at__isnull=False).delete()
     expired = Referral.objects.filter(

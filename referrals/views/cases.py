@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.resume import take_kept_form
 from directory.models import User
 from directory.types import AuthenticatedRequest
 from referrals import audit, policy, selectors, services
@@ -32,6 +33,7 @@ from referrals.policy import (
 )
 from referrals.suggestions import by_phone, in_app, suggestions_for_needs
 from referrals.views.common import acting, case_view, int_or_404, require_intake
+from referrals.views.kept import kept_intake_form, refill_case_forms
 
 # How many organizations the case page suggests for a need, of each kind (in the app; by phone).
 SUGGESTIONS_SHOWN = 5
@@ -78,6 +80,8 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
                     % {"reference": referral.reference},
                 )
                 return redirect(referral)
+    elif (kept := kept_intake_form(request, take_kept_form(request))) is not None:
+        form = kept  # posted after the session ended: back as it was, to check and save again
     else:
         # The county of the volunteer's last case: on a raid night most families are in the same one.
         usual_county = (
@@ -91,8 +95,11 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @case_view
 def referral_detail(request: AuthenticatedRequest, reference: str) -> HttpResponse:
+    kept = take_kept_form(request)  # taken first: on a case the person may no longer see, it is dropped
     referral = get_referral_for_user(request.user, reference)
-    return render(request, "referrals/referral_detail.html", case_context(referral, user=request.user))
+    context = case_context(referral, user=request.user)
+    refill_case_forms(request, referral, context, kept)
+    return render(request, "referrals/referral_detail.html", context)
 
 
 def case_context(referral: Referral, *, user: User, log_view: bool = True) -> dict:
