@@ -66,6 +66,8 @@ def navigation(request: HttpRequest) -> dict:
         if access.is_directory_admin(user):
             items.append(NavItem(reverse("manage:organization_list"), _("Directory")))
             items.append(NavItem(reverse("accounts:user_list"), _("Users")))
+        if policy.may_see_reports(user):
+            items.append(NavItem(reverse("reports:index"), _("Reports")))
         if policy.may_see_access_log(user):
             items.append(NavItem(reverse("referrals:access_log"), _("Access log")))
         if access.is_directory_admin(user) and user.is_staff:

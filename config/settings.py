@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "directory",
     "referrals",
     "accounts",
+    "reports",
 ]
 # The demo directory and accounts (known passwords) exist only on development checkouts, or where asked for
 # explicitly (the benchmark runs production settings on demo data).
@@ -92,7 +93,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "core.resume.KeptFormMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -119,7 +119,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
-                "core.context_processors.session_timeout",
             ],
         },
     },
@@ -243,15 +242,6 @@ MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Referral network")
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
-# Forms posted after the session ended are kept (encrypted, for an hour) until the same person signs in again on
-# the same browser, then shown filled in on their page (core/resume.py): the URL name a form posts to -> the page's
-# URL name and the URL arguments it takes from the post's.
-KEPT_FORMS = {
-    "referrals:create": ("referrals:create", ()),
-    "referrals:add_note": ("referrals:detail", ("reference",)),
-    "referrals:add_follow_up": ("referrals:detail", ("reference",)),
-    "referrals:decline": ("referrals:detail", ("reference",)),
-}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

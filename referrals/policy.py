@@ -29,10 +29,16 @@ the role table in DESIGN.md:
 | search cases (reference, phone, alias)        | own       | hub                    | N                           | N     |
 | export CSV                                    | N         | hub, no contact fields | N                           | N (1) |
 | read the access log (2)                       | N         | hub                    | N                           | all   |
+| see a report, export its figures (3)          | N         | hub figures            | own org figures             | all   |
 
 (1) DESIGN.md gives admins "network figures only": the reports, not this export of cases.
 (2) Not a row of DESIGN.md's table: who read whose details is the hub's to check, and the admins' (who see names
 of people and references, never case data).
+(3) Counts, shares and times only, never a case (`reports/`). Each role has its own report: the hub report, the
+partner report, the network report (administrators: every hub, de-identified). Another role's report is a 404, not
+a 403, as the issue that asked for the reports says: a report is a view of records (the hub's cases, an
+organization's routings), and the figures of records you may not see are answered like the records themselves.
+The CSV of a report holds no count below 5.
 
 Everything not in this table is denied. An inactive account may do nothing here, nor may one without an
 organization (an administrator's superuser account, which may have none, still reads the access log). A partner
@@ -153,6 +159,26 @@ def may_see_access_log(user) -> bool:
 
 def may_export(user) -> bool:
     return is_coordinator(user)
+
+
+def may_see_hub_report(user) -> bool:
+    """The hub report: the figures of the coordinator's own hub."""
+    return is_coordinator(user)
+
+
+def may_see_network_report(user) -> bool:
+    """The network report: every hub's figures, de-identified, for administrators (who see no case)."""
+    return is_network_admin(user)
+
+
+def may_see_partner_report(user) -> bool:
+    """The partner report: the figures of the routings to the person's own organization, and nothing else."""
+    return is_partner_staff(user)
+
+
+def may_see_reports(user) -> bool:
+    """Whether the person has a report at all (the top bar's link)."""
+    return may_see_hub_report(user) or may_see_network_report(user) or may_see_partner_report(user)
 
 
 def may_search_cases(user) -> bool:
@@ -474,6 +500,25 @@ def access_log_scope(user, queryset):
 def export_scope[QS: QuerySet[Referral]](user, queryset: QS) -> QS:
     """The coordinator's own hub's cases (the export has no contact fields); nobody else's."""
     return visible_referrals(user, queryset) if may_export(user) else queryset.none()
+
+
+def hub_report_scope[QS: QuerySet[Referral]](user, queryset: QS) -> QS:
+    """The cases a hub report counts: every case of the coordinator's hub."""
+    return queryset.filter(hub_id=user.organization_id) if may_see_hub_report(user) else queryset.none()
+
+
+def network_report_scope[QS: QuerySet[Referral]](user, queryset: QS) -> QS:
+    """The cases the network report counts: every hub's, for administrators (figures only, never a case)."""
+    return queryset if may_see_network_report(user) else queryset.none()
+
+
+def partner_report_scope[QS: QuerySet[Routing]](user, queryset: QS) -> QS:
+    """The routings a partner report counts: those to the person's own organization, never another's."""
+    return (
+        queryset.filter(organization_id=user.organization_id)
+        if may_see_partner_report(user)
+        else queryset.none()
+    )
 
 
 def follow_ups_due_scope(user, queryset):

@@ -121,7 +121,7 @@ def test_the_coordinators_export_asks_for_the_password_and_holds_no_contact_deta
     assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
     client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     response = client.get("/referrals/export.csv")
-    body = response.content.decode()
+    body = response.getvalue().decode()
     assert response["Content-Type"].startswith("text/csv")
     assert case.reference in body and "Durham" in body
     for secret in ["Rosa", "9195550143", "Two kids"]:

@@ -522,7 +522,7 @@ def through_http(action: str, user: User, case: Referral, world: World, column: 
         return _read(response, case.reference in response.content.decode())
     if action == "export":
         response = client.get("/referrals/export.csv")
-        return _read(response, case.reference in response.content.decode())
+        return _read(response, case.reference in response.getvalue().decode())
     raise AssertionError(action)
 
 
