@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.resume.KeptFormMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "core.context_processors.session_timeout",
             ],
         },
     },
@@ -242,6 +244,15 @@ MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Referral network")
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
+# Forms posted after the session ended are kept (encrypted, for an hour) until the same person signs in again on
+# the same browser, then shown filled in on their page (core/resume.py): the URL name a form posts to -> the page's
+# URL name and the URL arguments it takes from the post's.
+KEPT_FORMS = {
+    "referrals:create": ("referrals:create", ()),
+    "referrals:add_note": ("referrals:detail", ("reference",)),
+    "referrals:add_follow_up": ("referrals:detail", ("reference",)),
+    "referrals:decline": ("referrals:detail", ("reference",)),
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -12,6 +12,7 @@ urlpatterns = [
     # Before allauth's: its email page is closed (only administrators change an address, on the account page).
     path("accounts/email/", account_views.email_closed, name="account_email"),
     path("accounts/notifications/", account_views.notifications, name="account_notifications"),
+    path("accounts/keepalive/", core_views.keepalive, name="keepalive"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("help/", include("directory.public.urls")),
