@@ -42,6 +42,7 @@ class Tick:
 class ColumnChart:
     width: int
     height: int
+    left: int  # where the scale's numbers end and the columns begin
     baseline: float
     bars: list[ColumnBar]
     ticks: list[Tick]
@@ -52,7 +53,7 @@ class ColumnChart:
 def week_chart(weeks: list[tuple[date, int]]) -> ColumnChart:
     """Columns, one per week, on a scale from 0 to the busiest week; a date under the first, last and a few
     weeks between (every week's is in the table)."""
-    width, height, left, bottom, top_margin = 640, 220, 40, 28, 12
+    width, height, left, bottom, top_margin = 480, 200, 36, 28, 12
     baseline = height - bottom
     top = max([value for _, value in weeks] + [1])
     slot = (width - left) / max(len(weeks), 1)
@@ -76,7 +77,14 @@ def week_chart(weeks: list[tuple[date, int]]) -> ColumnChart:
     if len(ticks) > 1 and ticks[-1].x - ticks[-2].x < slot * every * 0.6:
         del ticks[-2]
     return ColumnChart(
-        width=width, height=height, baseline=baseline, bars=bars, ticks=ticks, top=top, top_y=top_margin
+        width=width,
+        height=height,
+        left=left,
+        baseline=baseline,
+        bars=bars,
+        ticks=ticks,
+        top=top,
+        top_y=top_margin,
     )
 
 
