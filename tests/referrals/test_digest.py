@@ -341,7 +341,9 @@ def test_a_volunteer_made_partner_staff_of_an_organization_on_the_case_hears_onl
     # The case's food need goes to El Refugio, where the volunteer now works.
     food = make_service(partner2.organization, "basic-needs", [referral.county])
     services.routing_create(
-        user=volunteer, need=services.Need.objects.create(referral=referral, category=food.category), service=food
+        user=volunteer,
+        need=services.Need.objects.create(referral=referral, category=food.category),
+        service=food,
     )
     volunteer.role, volunteer.organization = Role.PARTNER, partner2.organization
     volunteer.save(update_fields=["role", "organization"])
