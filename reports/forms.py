@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,8 @@ from reports.selectors import Filters, default_period
 
 # A longer period would make the weekly chart unreadable and the queries long; a year answers the funders.
 LONGEST_PERIOD = timedelta(days=366)
+# Dates a report can be about (the first day of year 1 or the last of 9999 would overflow the period's end).
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class ReportFilterForm(forms.Form):
@@ -53,6 +55,8 @@ class ReportFilterForm(forms.Form):
         cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
+            if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+                raise forms.ValidationError(_("Choose dates between 2000 and 2099."))
             if start > end:
                 raise forms.ValidationError(_("The start of the period comes after its end."))
             if end - start > LONGEST_PERIOD:

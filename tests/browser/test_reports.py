@@ -58,3 +58,28 @@ def test_a_coordinator_filters_the_hub_report_by_county_and_reads_the_maps_table
         path=SCREENSHOTS / f"report-{'desktop' if viewport == DESKTOP else 'phone'}.png", full_page=True
     )
     assert blocked_requests == []
+
+
+@pytest.mark.parametrize(
+    ("persona", "heading"), [("partner", "Report: The Hispanic Liaison"), ("network_admin", "Network report")]
+)
+def test_partners_and_administrators_open_their_own_report(
+    request,
+    page: Page,
+    live_server,
+    march,  # noqa: F811 (the fixture imported above)
+    persona,
+    heading,
+    viewport,
+    check_accessibility,
+):
+    user = request.getfixturevalue(persona)
+    t = sign_in(page, live_server, user.email, "en")
+    go_to(page, t, t("Reports"))
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    page.goto(f"{page.url}?start=2025-03-03&end=2025-03-30")
+    figure = t("Received") if persona == "partner" else t("Families opened")
+    expect(page.locator("dl").filter(has=page.get_by_text(figure, exact=True))).to_contain_text(
+        "4" if persona == "partner" else "7"
+    )
+    check_accessibility(page)

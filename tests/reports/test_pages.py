@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from tests.conftest import client_for
 from tests.reports.conftest import CONTACT_NAME, NOTE, PERIOD
 
@@ -91,3 +93,26 @@ def test_the_report_is_in_the_readers_language(march, coordinator):
     assert response.status_code == 200
     # The SVG's numbers stay numbers (12.5, never 12,5) whatever the language shows for decimals.
     assert not re.search(r'(?:x|y|width|height)="\d+,\d', response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start=0001-01-01&end=0001-01-02",
+        "start=9999-12-01&end=9999-12-31",
+        "start=2025-13-45&end=yesterday",
+        "start=2024-01-01&end=2025-12-31",
+        "county=%3Cscript%3E&category=%27%20OR%201%3D1&urgency=soon&organization=..%2F..",
+        "county=37063&county=37183&start=2025-03-03&start=2025-03-04",
+        "start=" + "9" * 5000,
+    ],
+)
+@pytest.mark.parametrize(
+    ("persona", "url"), [("coordinator", "/reports/hub/"), ("partner", "/reports/partner/")]
+)
+def test_hostile_filters_get_the_default_report_and_a_message_never_an_error(
+    request, march, persona, url, query
+):
+    response = client_for(request.getfixturevalue(persona)).get(f"{url}?{query}")
+    assert response.status_code == 200
+    assert response.context["form"].errors or "county=37063" in query
