@@ -10,7 +10,18 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[1]
 PO = BASE_DIR / "locale/es/LC_MESSAGES/django.po"
 MO = BASE_DIR / "locale/es/LC_MESSAGES/django.mo"
-SOURCES = ["config", "core", "directory", "referrals", "accounts", "demo", "templates", "locale", "manage.py"]
+SOURCES = [
+    "config",
+    "core",
+    "directory",
+    "referrals",
+    "accounts",
+    "reports",
+    "demo",
+    "templates",
+    "locale",
+    "manage.py",
+]
 
 
 def statistics(po: Path) -> str:

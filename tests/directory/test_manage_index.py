@@ -35,7 +35,14 @@ def test_it_only_answers_get(network_admin):
 
 def test_admins_see_the_directory_and_users_in_the_top_bar(network_admin):
     response = client_for(network_admin).get("/")
-    assert nav_labels(response) == ["My work", "Directory", "Users", "Access log", "Site administration"]
+    assert nav_labels(response) == [
+        "My work",
+        "Directory",
+        "Users",
+        "Reports",
+        "Access log",
+        "Site administration",
+    ]
     body = response.content.decode()
     assert 'href="/manage/organizations/"' in body
     assert 'href="/manage/users/"' in body
@@ -43,7 +50,7 @@ def test_admins_see_the_directory_and_users_in_the_top_bar(network_admin):
 
 def test_partner_staff_see_their_listing_in_the_top_bar(partner):
     response = client_for(partner).get("/")
-    assert nav_labels(response) == ["My work", "Cases", "Queue", "Our listing"]
+    assert nav_labels(response) == ["My work", "Cases", "Queue", "Our listing", "Reports"]
     assert 'href="/manage/organizations/the-hispanic-liaison/"' in response.content.decode()
 
 
@@ -51,7 +58,7 @@ def test_partner_staff_see_their_listing_in_the_top_bar(partner):
     ("persona", "labels"),
     [
         ("volunteer", ["My work", "New case", "Cases"]),
-        ("coordinator", ["My work", "New case", "Cases", "Escalations", "Access log"]),
+        ("coordinator", ["My work", "New case", "Cases", "Escalations", "Reports", "Access log"]),
     ],
 )
 def test_intake_staff_see_no_directory_links(request, persona, labels):
