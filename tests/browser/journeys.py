@@ -1,5 +1,6 @@
 """Helpers for the browser journeys: words on the screen in either language, signing in, the top bar, axe."""
 
+import gettext as gettext_module
 import json
 import re
 import time
@@ -110,6 +111,35 @@ def sign_in(page: Page, live_server, email: str, language: str, check_accessibil
 def field(scope, label: str):
     """A form control by its label; crispy marks required fields with an asterisk after the label text."""
     return scope.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "locale"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+
+
+def _english_phrases(language: str) -> set[str]:
+    """Runs of three or more words of our English messages that the language's catalogue translates differently:
+    if one of them is on a page in that language, the page shows English."""
+    with open(CATALOGUE / language / "LC_MESSAGES" / "django.mo", "rb") as compiled:
+        catalogue = gettext_module.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+    phrases = set()
+    for msgid, msgstr in catalogue.items():
+        if not isinstance(msgid, str) or not msgid or "\x04" in msgid:
+            continue
+        for fragment in PLACEHOLDER.split(msgid):
+            fragment = fragment.strip(" .,:;·()\n")
+            if len(fragment.split()) >= 3 and fragment not in msgstr:
+                phrases.add(fragment)
+    return phrases
+
+
+def assert_no_english(page: Page, language: str) -> None:
+    """No message of ours is left in English on a page shown in another language (checked against the catalogue)."""
+    if language == "en":
+        return
+    text = " ".join(page.locator("body").inner_text().split())
+    left = sorted(phrase for phrase in _english_phrases(language) if phrase in text)
+    assert not left, f"{page.url} shows English: {left[:5]}"
 
 
 def expect_message(page: Page, text: str) -> None:

@@ -4,6 +4,8 @@ docs/referrals.md; this journey fails if intake gets costlier than they say, or 
 the first screen with tap targets a finger can hit.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -11,7 +13,7 @@ from directory.models import County, Language
 from referrals.forms import IntakeForm
 from referrals.models import Referral, Routing, Urgency
 from tests.browser.conftest import PHONE
-from tests.browser.journeys import field, sign_in
+from tests.browser.journeys import assert_no_english, field, sign_in
 from tests.referrals.conftest import category, log_case, make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -89,6 +91,7 @@ def test_logging_a_family_on_a_phone_costs_what_the_docs_say(
     effort.type(field(page, t.of(fields["contact_phone"].label)), "919-555-0143")
     effort.check(page.get_by_role("checkbox", name=t.of(fields["consent"].label)))
     check_accessibility(page)
+    assert_no_english(page, "es")
     effort.tap(page.get_by_role("button", name=t("Save and see suggestions")))
     expect(page.get_by_role("heading", level=1)).to_contain_text("R-")
 
@@ -101,6 +104,11 @@ def test_logging_a_family_on_a_phone_costs_what_the_docs_say(
     print(f"\nfirst send button: top {box['y']:.0f} px, {box['height']:.0f} px tall")
     assert box["height"] >= TAP_TARGET, box
     check_accessibility(page)
+    assert_no_english(page, "es")
+    # Dates read the same whatever the reader's habit: the month in letters ("5 dic 2026, 16:14").
+    expect(page.locator("main")).to_contain_text(
+        re.compile(r"\b\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic) 20\d\d, \d{1,2}:\d\d")
+    )
 
     for need, organization in ((legal, "The Hispanic Liaison"), (food, "El Refugio")):
         card = page.locator(".card").filter(has=page.get_by_role("heading", level=3, name=need, exact=True))

@@ -16,7 +16,7 @@ from referrals.forms import IntakeForm
 from referrals.models import DeclineReason, EventKind, Need, NeedStatus, Referral, Routing, Urgency
 from referrals.services import PhoneAnswer
 from tests.browser.conftest import PHONE
-from tests.browser.journeys import expect_message, field, go_to, sign_in
+from tests.browser.journeys import assert_no_english, expect_message, field, go_to, sign_in
 from tests.referrals.conftest import category, make_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,6 +83,7 @@ def test_a_raid_night_in_spanish_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_contain_text("R-")
     referral = Referral.objects.get()
     check_accessibility(page)
+    assert_no_english(page, "es")
 
     # 1. The only food service is full: it says so, and sending there takes a reason.
     food = need_card(page, names["basic-needs"])
@@ -116,6 +117,7 @@ def test_a_raid_night_in_spanish_on_a_phone(
         )
     )
     check_accessibility(page)
+    assert_no_english(page, "es")
     bond.get_by_role("radio", name=t.of(PhoneAnswer.ACCEPTED.label)).check()
     bond.get_by_role("button", name=t("Record their answer")).click()
     expect_message(page, t("Recorded: %(organization)s accepted by phone.", organization="Durham Bond Fund"))
@@ -140,6 +142,7 @@ def test_a_raid_night_in_spanish_on_a_phone(
             )
         )
     check_accessibility(page)
+    assert_no_english(page, "es")
 
     # El Refugio declines from its office (its own journey is tested elsewhere).
     legal_routing = Routing.objects.get(need__referral=referral, organization=partner2.organization)
@@ -157,6 +160,7 @@ def test_a_raid_night_in_spanish_on_a_phone(
         expect(row).to_contain_text(f"{c('Next suggestion:')} The Hispanic Liaison")
         expect(row).to_contain_text(c.of(Urgency.EMERGENCY.label))
         check_accessibility(other)
+        assert_no_english(other, "es")
         row.get_by_role(
             "button", name=c("Re-send to %(organization)s", organization="The Hispanic Liaison")
         ).click()
@@ -181,6 +185,7 @@ def test_a_raid_night_in_spanish_on_a_phone(
         rides.get_by_role("link", name=c("Send elsewhere (another county, statewide, by phone)")).click()
         expect(other.get_by_role("heading", level=1)).to_contain_text(names["transportation"])
         check_accessibility(other)
+        assert_no_english(other, "es")
         result = other.locator("main li").filter(has_text="El Refugio")
         result.get_by_label(c("Why? (about the service, not the family)")).fill(
             "Recogen en Durham aunque sirven Orange"
@@ -207,6 +212,7 @@ def test_a_raid_night_in_spanish_on_a_phone(
             ),
         )
         check_accessibility(other)
+        assert_no_english(other, "es")
     finally:
         context.close()
 

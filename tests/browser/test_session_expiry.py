@@ -4,8 +4,7 @@ The warning comes before the idle timeout and "Stay signed in" keeps the session
 sends the volunteer to sign in, and the form comes back filled in, to check and save once. Nothing goes to the
 browser's storage. The idle timeout is a few seconds here (the live server reads the overridden settings).
 
-English only: the Spanish words for the warning are translated later with the rest of the catalogue; the same journey
-in Spanish needs only `t = Words("es")` once they are.
+In Spanish, as the volunteers of the raid scenario work; no English is left on the pages it visits.
 """
 
 import re
@@ -19,7 +18,7 @@ from directory.models import County, Language
 from referrals.forms import IntakeForm
 from referrals.models import Referral, Urgency
 from tests.browser.conftest import PHONE
-from tests.browser.journeys import field, sign_in
+from tests.browser.journeys import assert_no_english, field, sign_in
 from tests.conftest import PASSWORD, totp_code
 from tests.referrals.conftest import category
 
@@ -58,7 +57,7 @@ def session_alive(page: Page) -> bool:
 def test_the_warning_keeps_the_session_and_a_form_saved_after_it_ended_comes_back(
     page: Page, live_server, volunteer, short_sessions, check_accessibility, blocked_requests
 ):
-    t = sign_in(page, live_server, volunteer.email, "en")
+    t = sign_in(page, live_server, volunteer.email, "es")
     labels = IntakeForm.base_fields
     page.get_by_role("link", name=t("Log a new case")).click()
     loaded = time.monotonic()
@@ -87,7 +86,8 @@ def test_the_warning_keeps_the_session_and_a_form_saved_after_it_ended_comes_bac
     page.get_by_role("checkbox", name=t.of(labels["consent"].label)).check()
 
     # Nobody presses the button this time: the page says the session ended, and that the typing is not lost.
-    expect(warning).to_contain_text(t("You were signed out."), timeout=(IDLE_SECONDS + 2) * 1000)
+    ended = "You were signed out. What you typed here is not lost: save it, sign in again, and it comes back for you to check."
+    expect(warning).to_contain_text(t(ended), timeout=(IDLE_SECONDS + 2) * 1000)
     expect(stay).to_be_hidden()
     warning.get_by_role("button", name=t("Close")).click()
     page.get_by_role("button", name=t("Save and see suggestions")).click()
@@ -114,6 +114,7 @@ def test_the_warning_keeps_the_session_and_a_form_saved_after_it_ended_comes_bac
     expect(page.get_by_role("checkbox", name=t.of(labels["consent"].label))).to_be_checked()
     assert_nothing_in_browser_storage(page)
     check_accessibility(page)
+    assert_no_english(page, "es")
 
     page.get_by_role("button", name=t("Save and see suggestions")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("R-")
