@@ -56,8 +56,10 @@ def test_intake_with_forbidden_notes_is_shown_again_with_what_to_remove_and_no_c
     assert shows(page, Kind.A_NUMBER) and shows(page, Kind.STATUS)
     assert "Remove the A-number" in page
     assert not shows(page, Kind.ADDRESS)
-    # Next to the field to fix, not only at the top of the form.
+    # Next to the field to fix, and named at the top of the long form (a phone reloads it at the top).
     assert str(MESSAGES[Kind.A_NUMBER]) in response.context["form"].errors["notes"]
+    top = page.split('id="form-problems"', 1)[1].split("</div>", 1)[0]
+    assert '<a href="#id_notes">Notes</a>' in top and "id_contact_name" not in top
     assert not Referral.objects.exists()
 
     response = client.post("/referrals/new/", intake(durham, spanish, notes=CLEAN))
