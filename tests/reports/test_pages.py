@@ -91,8 +91,12 @@ def test_the_report_is_in_the_readers_language(march, coordinator):
     client.post("/language/", {"language": "es", "next": "/"})
     response = client.get(f"/reports/hub/?{PERIOD}")
     assert response.status_code == 200
+    page = response.content.decode()
     # The SVG's numbers stay numbers (12.5, never 12,5) whatever the language shows for decimals.
-    assert not re.search(r'(?:x|y|width|height)="\d+,\d', response.content.decode())
+    assert not re.search(r'(?:x|y|width|height)="\d+,\d', page)
+    # The weeks under the chart are Spanish dates ("3 mar"), not English ones ("Mar 3").
+    ticks = re.findall(r'<text x="[\d.]+" y="[\d.]+" dy="-6"[^>]*>([^<]+)</text>', page)
+    assert ticks and all(re.fullmatch(r"\d{1,2} [a-z]{3,4}\.?", tick) for tick in ticks), ticks
 
 
 @pytest.mark.parametrize(
