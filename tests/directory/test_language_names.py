@@ -101,7 +101,7 @@ def test_the_spanish_management_lists_and_forms_offer_no_english_first_option(ne
     assert options(services, "language")[1:4] == ["árabe", "criollo haitiano", "español"]
     new_phone = body(client, "/manage/phones/new/")
     with translation.override("es"):
-        choose = str(translation.gettext("Choose…"))
+        choose = str(translation.gettext("- Select an option -"))
     assert empty_options(new_phone) == [choose, choose]  # organization, service
     for page in (services, new_phone, body(client, "/manage/phones/"), body(client, "/manage/users/")):
         for placeholder in ENGLISH_PLACEHOLDERS:

@@ -44,7 +44,7 @@ def empty_options(page: str) -> list[str]:
 
 def choose_label(language: str) -> str:
     with translation.override(language):
-        return str(translation.gettext("Choose…"))
+        return str(translation.gettext("- Select an option -"))
 
 
 # --- Dates ---------------------------------------------------------------------------------------------------------
