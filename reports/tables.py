@@ -300,13 +300,7 @@ def case_tables(figures: CaseFigures) -> dict[str, Table]:
         [(ROUTING_STATES[state], count) for state, count in figures.routings.items()],
         column=Column("count", _("Referrals")),
     )
-    tables["declines"] = _counts_table(
-        "declines_by_reason",
-        _("Declines by reason"),
-        _("Reason"),
-        [(label, figures.declines.get(value, 0)) for value, label in DeclineReason.choices],
-        column=Column("count", _("Declines")),
-    )
+    tables["declines"] = _declines_table(figures)
     tables["organizations"] = organizations_table(figures)
     tables["close_time"] = Table(
         key="time_to_closure",
@@ -432,13 +426,7 @@ def partner_tables(figures: PartnerFigures) -> dict[str, Table]:
         [(ROUTING_STATES[state], count) for state, count in figures.states.items()],
         column=Column("count", _("Referrals")),
     )
-    tables["declines"] = _counts_table(
-        "declines_by_reason",
-        _("Declines by reason"),
-        _("Reason"),
-        [(label, figures.declines.get(value, 0)) for value, label in DeclineReason.choices],
-        column=Column("count", _("Declines")),
-    )
+    tables["declines"] = _declines_table(figures)
 
     def partition(states: dict[str, int]) -> dict[str, int]:
         accepted = sum(states[state] for state in ACCEPTED_STATES)
@@ -509,3 +497,14 @@ def csv_rows(tables: dict[str, Table]) -> Iterator[list[Any]]:
     yield ["table", "row", "column", "value"]
     for table in tables.values():
         yield from table.csv_rows()
+
+
+def _declines_table(figures) -> "Table":
+    """Declines by reason, every reason listed (the hub's, the network's and a partner's reports alike)."""
+    return _counts_table(
+        "declines_by_reason",
+        _("Declines by reason"),
+        _("Reason"),
+        [(label, figures.declines.get(value, 0)) for value, label in DeclineReason.choices],
+        column=Column("count", _("Declines")),
+    )
