@@ -29,7 +29,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY
 from directory.models import County, Language, ServiceCategory, User
 from referrals import services
-from referrals.routing import suggestions_for
+from referrals.suggestions import suggestions_for
 coordinator = User.objects.get(email='coordinator@demo.example')
 TOTP.activate(coordinator, 'JBSWY3DPEHPK3PXP')
 durham, es = County.objects.get(name='Durham'), Language.objects.get(code='es')
@@ -38,7 +38,8 @@ for i in range(50):
     case = services.referral_create(user=coordinator, county=durham, language=es, urgency='urgent', categories=categories,
         contact_name=f'Family {i}', contact_phone='+1919555%04d' % i, consent=True, intake_token=uuid.uuid4())
     for need in case.needs.all():
-        services.routing_create(user=coordinator, need=need, service=suggestions_for(need)[0].service)
+        best = suggestions_for(need)[0]
+        services.routing_create(user=coordinator, need=need, service=best.service, by_phone=not best.answers_in_app)
 session = SessionStore()
 session[SESSION_KEY] = str(coordinator.pk)
 session[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
@@ -48,6 +49,8 @@ print(case.reference, session.session_key)
 " 2>/dev/null | tail -n 1)
 reference=${cookie% *}
 session=${cookie#* }
+# As the scheduler would: /healthz answers 503 while routings wait and the deadline job has never run.
+$PY manage.py process_deadlines > /dev/null
 
 .venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$PORT --workers "$WORKERS" --log-level error &
 server=$!
@@ -67,6 +70,6 @@ printf '%-34s %10s %8s\n' "/healthz (bare view)" "$base" "1.00"
 for path in /help/ /help/durham/ /api/hsds/services; do
   r=$(rps "$path"); printf '%-34s %10s %8.2f\n' "$path" "$r" "$(echo "$r / $base" | bc -l)"
 done
-for path in / /referrals/ "/referrals/$reference/" /referrals/escalations/; do
+for path in / /referrals/ "/referrals/$reference/" /referrals/escalations/ /reports/hub/; do
   r=$(rps "$path" "$session"); printf '%-34s %10s %8.2f\n' "$path (coordinator)" "$r" "$(echo "$r / $base" | bc -l)"
 done
