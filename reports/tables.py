@@ -302,16 +302,13 @@ def case_tables(figures: CaseFigures) -> dict[str, Table]:
     )
     tables["declines"] = _declines_table(figures)
     tables["organizations"] = organizations_table(figures)
-    tables["close_time"] = Table(
-        key="time_to_closure",
-        title=_("Time from intake to closure"),
-        row_heading=_("Cases"),
-        columns=[
-            Column("answers", _("Cases closed")),
-            Column("median", _("Median"), kind=DAYS, depends_on=("answers",)),
-            Column("p90", _("90th percentile"), kind=DAYS, depends_on=("answers",)),
-        ],
-        rows=[Row(_("Closed in the period"), _spread_values(figures.close_time))],
+    tables["close_time"] = _spread_table(
+        "time_to_closure",
+        _("Time from intake to closure"),
+        _("Cases"),
+        Column("answers", _("Cases closed")),
+        Row(_("Closed in the period"), _spread_values(figures.close_time)),
+        kind=DAYS,
     )
     tables["unmet_by_county"] = unmet_table(figures)
     tables["unmet_pairs"] = Table(
@@ -458,16 +455,13 @@ def partner_tables(figures: PartnerFigures) -> dict[str, Table]:
         rows=[Row(category, partition(states)) for category, states in figures.by_category],
         total=Row(_("Total"), partition(figures.states)),
     )
-    tables["answer_time"] = Table(
-        key="time_to_answer",
-        title=_("Time to answer"),
-        row_heading=_("Referrals"),
-        columns=[
-            Column("answers", _("Answers")),
-            Column("median", _("Median"), kind=HOURS, depends_on=("answers",)),
-            Column("p90", _("90th percentile"), kind=HOURS, depends_on=("answers",)),
-        ],
-        rows=[Row(_("Accepted or declined"), _spread_values(figures.answer_time))],
+    tables["answer_time"] = _spread_table(
+        "time_to_answer",
+        _("Time to answer"),
+        _("Referrals"),
+        Column("answers", _("Answers")),
+        Row(_("Accepted or declined"), _spread_values(figures.answer_time)),
+        kind=HOURS,
     )
     tables["capacity"] = Table(
         key="capacity_changes",
@@ -507,4 +501,19 @@ def _declines_table(figures) -> "Table":
         _("Reason"),
         [(label, figures.declines.get(value, 0)) for value, label in DeclineReason.choices],
         column=Column("count", _("Declines")),
+    )
+
+
+def _spread_table(key: str, title, row_heading, count: "Column", row: "Row", *, kind) -> "Table":
+    """One row of a duration: how many, then its median and 90th percentile (hidden with the count when it is)."""
+    return Table(
+        key=key,
+        title=title,
+        row_heading=row_heading,
+        columns=[
+            count,
+            Column("median", _("Median"), kind=kind, depends_on=("answers",)),
+            Column("p90", _("90th percentile"), kind=kind, depends_on=("answers",)),
+        ],
+        rows=[row],
     )
