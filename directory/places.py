@@ -3,8 +3,13 @@
 Families know their town or ZIP code, not their county. `lookup` answers from directory/data/nc_places.csv (built by
 scripts/nc_places.py; sources in directory/data/README.md), read once per process: no database, no network.
 
-A ZIP code or a town can lie in more than one county (27517 Chapel Hill: Chatham, Durham and Orange), so each Place
-carries every county the data gives it; a caller shows all of them, or lets the family choose.
+A ZIP code can reach more than one county (27517 Chapel Hill: Orange, Chatham and Durham), so a ZIP code's Place
+carries every county the data gives it, its main county (where most of it lies) first: a caller may show that one
+first, or on its own with the others as alternatives. A town's Place carries the main counties of its own ZIP codes,
+in FIPS order: one county for almost every town ("Boone": Watauga, "Charlotte": Mecklenburg), two where the town's
+own ZIP codes lie mostly in different counties (High Point: Guilford and Randolph). A town whose limits cross a county
+line that none of its ZIP codes' main counties shows (Kannapolis: Cabarrus only, though part of it lies in Rowan) gets
+only the one county: its ZIP code, when the family gives it, says more.
 """
 
 import csv
@@ -45,7 +50,9 @@ ZIP_AT_END = re.compile(r"(?:^|\s)([0-9]{5})(?:\s+[0-9]{4})?$", re.ASCII)
 class Place:
     kind: Literal["zip", "place"]
     name: str  # "27701", or the town as usually written: "Siler City", "Winston-Salem"
-    county_fips: tuple[str, ...]  # sorted: ("37037", "37063", "37135")
+    # A ZIP code's: its main county first, then the others in FIPS order: 27517 -> ("37135", "37037", "37063").
+    # A town's: the main counties of its own ZIP codes, in FIPS order: "High Point" -> ("37081", "37151").
+    county_fips: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,8 @@ def index() -> Index:
     places: dict[str, list[Place]] = {}
     with PLACES_CSV.open(encoding="utf-8", newline="") as file:
         for row in csv.DictReader(file):
-            counties = tuple(sorted(row["counties"].split(";")))
+            # In the file's order: a ZIP code's main county first.
+            counties = tuple(row["counties"].split(";"))
             if row["kind"] == "zip":
                 zips[row["name"]] = Place("zip", row["name"], counties)
             else:

@@ -16,8 +16,11 @@ Three sources, because no one of them has it all:
 - The PyPI package zipcodes: the list of NC ZIP codes (active or retired), each one's main county, its postal town
   name and the other town names the Postal Service accepts for it.
 
-A ZIP code's counties are the union of the three. A town's counties are those of every ZIP code that names it as
-its postal town or as an accepted alternative. Python's standard library only (plus `zipcodes`).
+A ZIP code's counties are the union of the three, its main county (from `zipcodes`) first, then the others in FIPS
+order. A town's counties are the main counties of the ZIP codes whose postal town it is: a ZIP code's slivers across
+a county line, and the ZIP codes of other towns that merely accept its name for mail, do not make a family choose.
+A name that is no ZIP code's postal town (Bermuda Run, in 27006 Advance) has the main counties of the ZIP codes that
+accept it. Python's standard library only (plus `zipcodes`).
 """
 
 import argparse
@@ -118,20 +121,30 @@ def town_names(record: dict) -> set[str]:
     return {name for name in names if not any(abbreviates(name, other) for other in names)}
 
 
-def merge_spellings(places: dict[str, set[str]], as_postal_town: Counter[str]) -> dict[str, set[str]]:
-    """One row per town: "Bear Grass" and "Beargrass" differ only in a space; the spelling the Postal Service
-    uses most as a ZIP code's town name wins (then the one with more words)."""
+def postal_town(record: dict) -> str:
+    """The ZIP code's own town name (its `city`), spelled out in full."""
+    return SPELLINGS.get(record["city"], record["city"])
+
+
+def merge_spellings(
+    postal_towns: dict[str, set[str]], accepting: dict[str, set[str]], as_postal_town: Counter[str]
+) -> dict[str, list[str]]:
+    """One row per town, with its counties sorted. "Bear Grass" and "Beargrass" differ only in a space: the
+    spelling the Postal Service uses most as a ZIP code's town name wins (then the one with more words). The town's
+    counties are the main counties of the ZIP codes whose postal town it is, under any of its spellings; only a name
+    that is no ZIP code's postal town takes the main counties of the ZIP codes that accept it."""
     spellings: dict[str, list[str]] = defaultdict(list)
-    for name in places:
+    for name in accepting:
         spellings["".join(c for c in name.casefold() if c.isalnum())].append(name)
-    merged: dict[str, set[str]] = {}
-    for names in spellings.values():
-        best = max(names, key=lambda name: (as_postal_town[name], len(name.split()), name))
-        merged[best] = set().union(*(places[name] for name in names))
+    merged: dict[str, list[str]] = {}
+    for group in spellings.values():
+        best = max(group, key=lambda name: (as_postal_town[name], len(name.split()), name))
+        own = set().union(*(postal_towns.get(name, set()) for name in group))
+        merged[best] = sorted(own or set().union(*(accepting[name] for name in group)))
     return merged
 
 
-def build(hud_tarball: Path, zcta_tarball: Path) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def build(hud_tarball: Path, zcta_tarball: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     fips_by_name = county_fips_by_name()
     hud, zcta = hud_counties(hud_tarball), zcta_counties(zcta_tarball, fips_by_name)
     records = {record["zip_code"]: record for record in zipcodes.filter_by(state="NC")}
@@ -139,31 +152,36 @@ def build(hud_tarball: Path, zcta_tarball: Path) -> tuple[dict[str, set[str]], d
     if unknown:
         raise SystemExit(f"ZIP codes with NC counties that zipcodes does not place in NC: {sorted(unknown)}")
 
-    zips: dict[str, set[str]] = {}
-    places: dict[str, set[str]] = defaultdict(set)
+    zips: dict[str, list[str]] = {}
+    # Town -> the main counties of the ZIP codes whose postal town it is, and of every ZIP code that accepts it.
+    postal_towns: dict[str, set[str]] = defaultdict(set)
+    accepting: dict[str, set[str]] = defaultdict(set)
     as_postal_town: Counter[str] = Counter()
     for code, record in records.items():
-        zips[code] = {fips_of(record["county"], fips_by_name)} | hud.get(code, set()) | zcta.get(code, set())
+        main = fips_of(record["county"], fips_by_name)
+        others = (hud.get(code, set()) | zcta.get(code, set())) - {main}
+        zips[code] = [main, *sorted(others)]
         for name in town_names(record):
-            places[name] |= zips[code]
-        as_postal_town[SPELLINGS.get(record["city"], record["city"])] += 1
-    places = merge_spellings(places, as_postal_town)
+            accepting[name].add(main)
+        postal_towns[postal_town(record)].add(main)
+        as_postal_town[postal_town(record)] += 1
+    places = merge_spellings(postal_towns, accepting, as_postal_town)
 
     print(f"zipcodes {zipcodes.__version__}: {len(records)} NC ZIP codes, {len(places)} town names")
     print(f"  {sum(len(c) > 1 for c in zips.values())} ZIP codes span counties")
     print(f"  {len(set(records) - set(hud) - set(zcta))} ZIP codes only in zipcodes (one county)")
-    print(f"  {sum(len(c) > 1 for c in places.values())} town names span counties")
+    print(f"  {sum(len(c) > 1 for c in places.values())} town names have more than one county")
     return zips, places
 
 
-def write(zips: dict[str, set[str]], places: dict[str, set[str]]) -> None:
+def write(zips: dict[str, list[str]], places: dict[str, list[str]]) -> None:
     with OUTPUT.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file, lineterminator="\n")
         writer.writerow(["kind", "name", "counties"])
         for code in sorted(zips):
-            writer.writerow(["zip", code, ";".join(sorted(zips[code]))])
+            writer.writerow(["zip", code, ";".join(zips[code])])
         for name in sorted(places):
-            writer.writerow(["place", name, ";".join(sorted(places[name]))])
+            writer.writerow(["place", name, ";".join(places[name])])
     print(f"wrote {OUTPUT.relative_to(ROOT)}")
 
 

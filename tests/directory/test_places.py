@@ -19,15 +19,8 @@ def fips(*names: str) -> set[str]:
     return {FIPS[name] for name in names}
 
 
-def counties_of(query: str) -> set[str]:
-    """The counties of the one Place the query finds."""
-    places = lookup(query)
-    assert len(places) == 1, places
-    return set(places[0].county_fips)
-
-
-# ZIP codes and towns whose counties are known on the map. A ZIP code's counties are exactly these; a town's postal
-# area reaches further than its limits, so its counties include these (the county or counties the town lies in).
+# ZIP codes whose counties are known on the map: its main county first (where most of it lies), then the others the
+# ZIP code reaches, in FIPS order.
 EXACT_ZIPS = [
     ("27701", ["Durham"]),  # downtown Durham
     ("27601", ["Wake"]),  # downtown Raleigh
@@ -38,63 +31,70 @@ EXACT_ZIPS = [
     ("27510", ["Orange"]),  # Carrboro
     ("27954", ["Dare"]),  # Manteo
     ("28467", ["Brunswick"]),  # Calabash
-    ("27517", ["Chatham", "Durham", "Orange"]),  # Chapel Hill, south and east
+    ("27517", ["Orange", "Chatham", "Durham"]),  # Chapel Hill, south and east
     ("27703", ["Durham", "Wake"]),  # east Durham, reaching into Wake
-    ("27617", ["Durham", "Wake"]),  # Brier Creek, Raleigh
-    ("27560", ["Durham", "Wake"]),  # Morrisville and Research Triangle Park
-    ("27519", ["Chatham", "Wake"]),  # west Cary
-    ("27107", ["Davidson", "Forsyth"]),  # south Winston-Salem
-    ("27265", ["Davidson", "Forsyth", "Guilford"]),  # north High Point
+    ("27617", ["Wake", "Durham"]),  # Brier Creek, Raleigh
+    ("27560", ["Wake", "Durham"]),  # Morrisville and Research Triangle Park
+    ("27519", ["Wake", "Chatham"]),  # west Cary
+    ("27107", ["Forsyth", "Davidson"]),  # south Winston-Salem
+    ("27265", ["Guilford", "Davidson", "Forsyth"]),  # north High Point
     ("27260", ["Guilford", "Randolph"]),  # south High Point
+    ("27263", ["Randolph", "Guilford"]),  # Archdale, High Point's ZIP code in Randolph
+    ("28645", ["Caldwell", "Burke", "Watauga", "Wilkes"]),  # Lenoir, which also accepts "Boone"
+    ("27344", ["Chatham", "Alamance", "Randolph"]),  # Siler City
+    ("28083", ["Cabarrus", "Rowan"]),  # Kannapolis, reaching into Rowan
 ]
+# A town's counties: the main counties of the ZIP codes whose postal town it is. Not the slivers those ZIP codes
+# reach, nor the ZIP codes of other towns that accept its name ("Boone" is not Caldwell because 28645 Lenoir takes
+# mail for Boone).
 TOWNS = [
-    ("High Point", ["Davidson", "Forsyth", "Guilford", "Randolph"]),
-    ("Chapel Hill", ["Durham", "Orange"]),
-    ("Raleigh", ["Durham", "Wake"]),
-    ("Durham", ["Durham", "Orange", "Wake"]),
-    ("Cary", ["Chatham", "Wake"]),
-    ("Morrisville", ["Durham", "Wake"]),
-    ("Kernersville", ["Forsyth", "Guilford"]),
-    ("Archdale", ["Guilford", "Randolph"]),
-    ("Mebane", ["Alamance", "Orange"]),
-    ("Burlington", ["Alamance", "Guilford"]),
-    ("Kannapolis", ["Cabarrus", "Rowan"]),
-    ("Rocky Mount", ["Edgecombe", "Nash"]),
-    ("Wake Forest", ["Franklin", "Wake"]),
-    ("Fuquay-Varina", ["Harnett", "Wake"]),
-    ("Hickory", ["Burke", "Caldwell", "Catawba"]),
+    ("Boone", ["Watauga"]),
     ("Siler City", ["Chatham"]),
-    ("Winston-Salem", ["Forsyth"]),
     ("Charlotte", ["Mecklenburg"]),
-    ("Greensboro", ["Guilford"]),
     ("Asheville", ["Buncombe"]),
+    ("Greensboro", ["Guilford"]),
+    ("Wilmington", ["New Hanover"]),
+    ("Sanford", ["Lee"]),
+    ("Lenoir", ["Caldwell"]),
+    ("Franklin", ["Macon"]),
+    ("Raleigh", ["Wake"]),
+    ("Durham", ["Durham"]),
+    ("Chapel Hill", ["Orange"]),
+    ("Cary", ["Wake"]),
+    ("Kannapolis", ["Cabarrus"]),
+    ("Mooresville", ["Iredell"]),
+    ("Winston-Salem", ["Forsyth"]),
+    ("Hickory", ["Catawba"]),
+    ("Carrboro", ["Orange"]),
+    ("Jacksonville", ["Onslow"]),
+    ("Manteo", ["Dare"]),
+    ("Davidson", ["Mecklenburg"]),  # the town, not Davidson County
+    # Towns whose own ZIP codes have different main counties.
+    ("High Point", ["Guilford", "Randolph"]),  # 27263 lies mostly in Randolph
+    ("Rocky Mount", ["Edgecombe", "Nash"]),
+    ("Matthews", ["Mecklenburg", "Union"]),  # 28104 Matthews lies mostly in Union
+    # Names that are no ZIP code's postal town: the main counties of the ZIP codes that accept them.
+    ("Bermuda Run", ["Davie"]),  # 27006 Advance
+    ("Archdale", ["Randolph"]),  # 27263 High Point
 ]
+MULTI_COUNTY_TOWNS = ["High Point", "Matthews", "Rocky Mount"]
 
 
 @pytest.mark.parametrize(("query", "counties"), EXACT_ZIPS)
-def test_a_zip_code_gives_exactly_its_counties(query, counties):
-    assert lookup(query) == [Place("zip", query, tuple(sorted(fips(*counties))))]
+def test_a_zip_code_gives_its_main_county_first_then_the_others(query, counties):
+    main, *others = [FIPS[name] for name in counties]
+    assert others == sorted(others)
+    assert lookup(query) == [Place("zip", query, (main, *others))]
 
 
 @pytest.mark.parametrize(("query", "counties"), TOWNS)
-def test_a_town_gives_every_county_it_lies_in(query, counties):
-    places = lookup(query)
-    assert [(place.kind, place.name) for place in places] == [("place", query)]
-    assert fips(*counties) <= set(places[0].county_fips)
+def test_a_town_gives_the_main_counties_of_its_own_zip_codes(query, counties):
+    assert lookup(query) == [Place("place", query, tuple(sorted(fips(*counties))))]
 
 
-@pytest.mark.parametrize(
-    ("query", "counties"),
-    [
-        ("Greensboro", ["Guilford"]),
-        ("Asheville", ["Buncombe"]),
-        ("Carrboro", ["Orange"]),
-        ("Jacksonville", ["Onslow"]),
-        ("Manteo", ["Dare"]),
-    ],
-)
-def test_a_town_in_one_county_gives_only_that_county(query, counties):
-    assert counties_of(query) == fips(*counties)
+def test_only_towns_whose_own_zip_codes_lie_in_different_counties_give_a_choice():
+    towns = [row["name"] for row in read_rows() if row["kind"] == "place" and ";" in row["counties"]]
+    assert towns == MULTI_COUNTY_TOWNS
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_a_zip_code_is_found_however_it_is_typed(query):
 
 
 def test_a_zip_code_after_the_town_wins_over_the_town():
-    # The ZIP code places the family more precisely than "Durham", which reaches four counties.
+    # The ZIP code places the family more precisely than the town's name.
     assert [place.name for place in lookup("Durham, NC 27701-1234")] == ["27701"]
 
 
@@ -216,13 +216,16 @@ def read_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(file))
 
 
-def test_every_county_in_the_data_is_a_north_carolina_county():
+def test_every_county_in_the_data_is_a_north_carolina_county_listed_once_in_order():
     rows = read_rows()
     assert rows
     for row in rows:
         counties = row["counties"].split(";")
         assert counties and set(counties) <= set(FIPS.values()), row
-        assert counties == sorted(set(counties)), row
+        assert len(counties) == len(set(counties)), row
+        # A ZIP code's main county comes first, then the others in order; a town's counties are all in order.
+        in_order = counties[1:] if row["kind"] == "zip" else counties
+        assert in_order == sorted(in_order), row
 
 
 def test_every_county_has_a_zip_code():
