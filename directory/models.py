@@ -425,8 +425,8 @@ class AnswersInApp(TypedDict):
     answers_in_app: bool
 
 
-class ServingQuerySet[M: "Service | Phone"](models.QuerySet[M]):
-    """For models with `counties` and `is_statewide` (services and phones)."""
+class ServingQuerySet[M: "Service | Phone | TextAlert"](models.QuerySet[M]):
+    """For models with `counties` and `is_statewide` (services, phones and text alerts)."""
 
     # One overload per model: django-stubs drops annotations declared on a type variable, and callers order and
     # filter by `is_local`.
@@ -438,6 +438,10 @@ class ServingQuerySet[M: "Service | Phone"](models.QuerySet[M]):
     def serving(
         self: "ServingQuerySet[Phone]", county: County
     ) -> "models.QuerySet[WithAnnotations[Phone, IsLocal]]": ...
+    @overload
+    def serving(
+        self: "ServingQuerySet[TextAlert]", county: County
+    ) -> "models.QuerySet[WithAnnotations[TextAlert, IsLocal]]": ...
     def serving(self, county):
         """Rows that serve the county: they list it, or serve the whole state. Each is marked `is_local` when it
         lists the county, so local help can come first.
@@ -499,6 +503,10 @@ class ServiceQuerySet(ServingQuerySet["Service"]):
 
 
 class PhoneQuerySet(ServingQuerySet["Phone"]):
+    pass
+
+
+class TextAlertQuerySet(ServingQuerySet["TextAlert"]):
     pass
 
 
@@ -764,36 +772,93 @@ class Phone(models.Model):
 
 
 class TextAlert(models.Model):
-    """Raid alerts by text message: "text @siembra4 to 81010" for Durham."""
+    """Raid alerts by text message, in one of two ways:
+
+    - a keyword people text to a short code: "text @siembra4 to 81010" for Durham;
+    - where the organization publishes no keyword, the way to ask it to join its alerts: a phone number to call, a
+      web page, or both (RadarSafe Raleigh: call 1-800-559-8714). Nobody should guess a keyword: a wrong one signs
+      a family up for nothing, or for another county's alerts.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="text_alerts"
     )
-    keyword = models.CharField(_("keyword"), max_length=40)
-    short_code = models.CharField(_("short code"), max_length=10)
+    keyword = models.CharField(_("keyword"), max_length=40, blank=True)
+    short_code = models.CharField(_("short code"), max_length=10, blank=True)
+    signup_phone = models.CharField(_("phone number to ask to join"), max_length=16, blank=True)
+    signup_url = models.URLField(_("web page to sign up"), blank=True)
     counties = models.ManyToManyField(
         County, verbose_name=_("counties"), blank=True, related_name="text_alerts"
     )
+    is_statewide = models.BooleanField(_("serves the whole state"), default=False)
     description = models.CharField(_("description"), max_length=200, blank=True)
     description_es = models.CharField(_("description (Spanish)"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TextAlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "keyword"]
         verbose_name = _("text alert")
         verbose_name_plural = _("text alerts")
         constraints = [
-            models.UniqueConstraint(fields=["keyword", "short_code"], name="text_alert_unique_keyword"),
+            # Alerts without a keyword are told apart by their organization and sign-up details, not by ("", "").
+            models.UniqueConstraint(
+                fields=["keyword", "short_code"],
+                condition=~Q(keyword=""),
+                name="text_alert_unique_keyword",
+                violation_error_message=_("A text alert with this keyword and short code already exists."),
+            ),
             models.CheckConstraint(
-                condition=Q(short_code__regex=r"^[0-9]{5,6}$"),
+                condition=Q(short_code="") | Q(short_code__regex=r"^[0-9]{5,6}$"),
                 name="text_alert_short_code_valid",
                 violation_error_message=_("A short code has 5 or 6 digits."),
+            ),
+            models.CheckConstraint(
+                condition=Q(keyword="", short_code="") | (~Q(keyword="") & ~Q(short_code="")),
+                name="text_alert_keyword_with_short_code",
+                violation_error_message=_(
+                    "Give both the keyword and the short code it is texted to, or neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(short_code="") | ~Q(signup_phone="") | ~Q(signup_url=""),
+                name="text_alert_way_to_sign_up",
+                violation_error_message=_(
+                    "Say how people sign up: a keyword and the short code to text it to, or a phone number or "
+                    "web page where they ask to join."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(signup_phone="") | Q(signup_phone__regex=PHONE_PATTERN),
+                name="text_alert_signup_phone_normalised",
+                violation_error_message=_("Enter a 10-digit US phone number, such as 919-555-0123."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.keyword} → {self.short_code}"
+        if self.keyword:
+            return f"{self.keyword} → {self.short_code}"
+        return gettext("%(organization)s: ask to join") % {"organization": self.organization.name}
+
+    def clean(self) -> None:
+        self.keyword = self.keyword.strip()
+        self.short_code = "".join(self.short_code.split())
+        if self.signup_phone:
+            try:
+                self.signup_phone = normalize_phone(self.signup_phone)
+            except ValidationError as error:
+                raise ValidationError({"signup_phone": error.error_list}) from error
+
+    @property
+    def by_keyword(self) -> bool:
+        """People sign up by texting a keyword to a short code (otherwise they ask the organization to join)."""
+        return bool(self.keyword)
+
+    @property
+    def display_signup_phone(self) -> str:
+        return format_phone(self.signup_phone)
 
     @property
     def localized_description(self) -> str:
@@ -806,10 +871,20 @@ class ResourceKind(models.TextChoices):
     TOOLKIT = "toolkit", _("Toolkit")
     FUND = "fund", _("Fund")
     PETITION = "petition", _("Petition")
+    ARTICLE = "article", _("Article")
+
+
+class ResourceQuerySet(models.QuerySet["Resource"]):
+    def for_county(self, county: County) -> Self:
+        """The resources shown in the county: those that list it, and those that list no county (the whole
+        state). EXISTS subqueries rather than a join, so a resource listing several counties appears once."""
+        listed = Resource.counties.through._default_manager.filter(resource=OuterRef("pk"))
+        return self.filter(~Exists(listed) | Exists(listed.filter(county=county)))
 
 
 class Resource(models.Model):
-    """Guides, apps, toolkits, funds and petitions the network points people to."""
+    """Guides, apps, toolkits, funds, petitions and articles the network points people to, in the counties they are
+    for (no county: the whole state)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
@@ -825,9 +900,27 @@ class Resource(models.Model):
     title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_es = models.TextField(_("description (Spanish)"), blank=True)
+    publisher = models.CharField(
+        _("published by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who wrote or runs it, when that is not the organization chosen above."),
+    )
     url = models.URLField(_("link"), blank=True)
+    url_es = models.URLField(
+        _("link (Spanish)"), blank=True, help_text=_("The Spanish version, if the publisher has one.")
+    )
     languages = models.ManyToManyField(Language, verbose_name=_("languages"), blank=True, related_name="+")
+    counties = models.ManyToManyField(
+        County,
+        verbose_name=_("counties"),
+        blank=True,
+        related_name="resources",
+        help_text=_("Leave empty for a resource that is for the whole state."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "title"]
@@ -847,6 +940,16 @@ class Resource(models.Model):
     @property
     def localized_title(self) -> str:
         return localized(self, "title")
+
+    @property
+    def localized_url(self) -> str:
+        """The Spanish page for Spanish visitors when there is one, else the link."""
+        return localized(self, "url")
+
+    @property
+    def published_by(self) -> str:
+        """Who published it: the publisher written down, else the organization."""
+        return self.publisher or (self.organization.name if self.organization else "")
 
     @property
     def localized_description(self) -> str:
