@@ -21,6 +21,7 @@ from directory.models import (
     ServiceQuerySet,
     ServiceStatus,
     TextAlert,
+    TextAlertQuerySet,
 )
 
 
@@ -116,7 +117,7 @@ class PhoneFilter(django_filters.FilterSet):
 
 class TextAlertFilter(django_filters.FilterSet):
     county = django_filters.ModelChoiceFilter(
-        label=_("County"), field_name="counties", queryset=County.objects.all(), empty_label=_("Any")
+        label=_("County"), queryset=County.objects.all(), empty_label=_("Any"), method="filter_county"
     )
     organization = django_filters.ModelChoiceFilter(
         label=_("Organization"), queryset=editable_organizations, empty_label=_("Any")
@@ -125,6 +126,11 @@ class TextAlertFilter(django_filters.FilterSet):
     class Meta:
         model = TextAlert
         fields: list[str] = []
+
+    def filter_county(
+        self, queryset: TextAlertQuerySet, name: str, value: County | None
+    ) -> QuerySet[TextAlert]:
+        return queryset.serving(value) if value else queryset
 
 
 class ResourceFilter(django_filters.FilterSet):

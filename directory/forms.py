@@ -365,13 +365,32 @@ class PhoneForm(CrispyFormMixin, forms.ModelForm):
 
 
 class TextAlertForm(CrispyFormMixin, forms.ModelForm):
+    """A keyword people text to a short code; or, where the organization publishes none, the phone number or web
+    page where people ask to join its alerts. Which of the two the database checks too (see TextAlert.Meta)."""
+
     class Meta:
         model = TextAlert
-        fields = ["organization", "keyword", "short_code", "description", "description_es", "counties"]
+        fields = [
+            "organization",
+            "keyword",
+            "short_code",
+            "signup_phone",
+            "signup_url",
+            "description",
+            "description_es",
+            "is_statewide",
+            "counties",
+        ]
         widgets = {"counties": forms.CheckboxSelectMultiple}
         help_texts = {
-            "keyword": _("What people text, for example @siembra4."),
+            "keyword": _(
+                "What people text, for example @siembra4. Leave it empty if the organization gives none."
+            ),
             "short_code": _("The number they text it to, for example 81010."),
+            "signup_phone": _(
+                "Without a keyword: the number people call to ask to join the alerts, for example 800-559-8714."
+            ),
+            "signup_url": _("Without a keyword: the page where people sign up for the alerts."),
         }
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -379,11 +398,29 @@ class TextAlertForm(CrispyFormMixin, forms.ModelForm):
         model_choice_field(self, "organization").queryset = organizations_editable_by(user)
         self.build_helper()
 
+    def clean_keyword(self) -> str:
+        return self.cleaned_data["keyword"].strip()
+
     def clean_short_code(self) -> str:
         code = "".join(self.cleaned_data["short_code"].split())
-        if not code.isdigit() or len(code) not in (5, 6):
+        if code and (not code.isdigit() or len(code) not in (5, 6)):
             raise ValidationError(_("A short code has 5 or 6 digits."))
         return code
+
+    def clean_signup_phone(self) -> str:
+        number = self.cleaned_data["signup_phone"]
+        return normalize_phone(number) if number.strip() else ""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        keyword, short_code = cleaned.get("keyword"), cleaned.get("short_code")
+        # Said on the field left empty; a short code refused above already has its message.
+        if keyword and short_code == "":
+            self.add_error("short_code", _("Give the short code people text the keyword to."))
+        elif short_code and keyword == "":
+            self.add_error("keyword", _("Give the keyword people text to the short code."))
+        return cleaned
 
 
 class ResourceForm(CrispyFormMixin, forms.ModelForm):
@@ -396,10 +433,13 @@ class ResourceForm(CrispyFormMixin, forms.ModelForm):
             "organization",
             "description",
             "description_es",
+            "publisher",
             "url",
+            "url_es",
             "languages",
+            "counties",
         ]
-        widgets = {"languages": forms.CheckboxSelectMultiple}
+        widgets = {"languages": forms.CheckboxSelectMultiple, "counties": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

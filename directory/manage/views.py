@@ -51,7 +51,7 @@ from directory.manage.common import (
     render_record_list,
     save_form,
 )
-from directory.models import CoverageState, Organization, Phone, Service
+from directory.models import CoverageState, Organization, Phone, Resource, Service
 from directory.types import AuthenticatedRequest
 
 
@@ -477,9 +477,14 @@ RESOURCES = RecordKind(
     filterset_class=ResourceFilter,
     editable_by=access.resources_editable_by,
     get_for_user=access.get_resource_for_user,
-    list_queryset=lambda queryset: queryset.select_related("organization").prefetch_related("languages"),
+    list_queryset=lambda queryset: (
+        queryset.select_related("organization")
+        .prefetch_related("languages")
+        .annotate(county_count=Count("counties", distinct=True))
+        .order_by(*(Resource._meta.ordering or ()))
+    ),
     table=RecordTable(
-        columns=(_lazy("Title"), _lazy("Kind"), _lazy("Organization"), _lazy("Languages")),
+        columns=(_lazy("Title"), _lazy("Kind"), _lazy("Organization"), _lazy("Area"), _lazy("Languages")),
         count=ngettext_lazy("%(counter)s resource", "%(counter)s resources", "counter"),
         empty=_lazy("No resource matches these filters."),
         row_template="directory/manage/record_rows.html#resource_row",

@@ -1,10 +1,12 @@
-"""Admins keep the know-your-rights guides, apps, toolkits and funds the network points people to."""
+"""Admins keep the know-your-rights guides, apps, toolkits, funds, petitions and articles the network points people to:
+who published each, its English and Spanish links, and the counties it is for."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
-from directory.models import Language, Resource
+from directory.models import County, Language, Resource
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,50 @@ def test_the_list_takes_the_same_number_of_queries_for_1_or_50_resources(
     with django_assert_num_queries(len(one_row)):
         response = client.get(LIST_URL)
     assert len(response.context["page"].object_list) == 50
+
+
+def test_admins_say_who_published_a_resource_its_spanish_link_and_its_counties(network_admin):
+    counties = list(County.objects.filter(name__in=["Durham", "Wake"]))
+    response = client_for(network_admin).post(
+        NEW_URL,
+        data(
+            publisher="Indivisible",
+            url_es="https://example.org/es/bond",
+            counties=[county.pk for county in counties],
+        ),
+    )
+    assert response.status_code == 302
+    resource = Resource.objects.get()
+    assert (resource.publisher, resource.url_es) == ("Indivisible", "https://example.org/es/bond")
+    assert set(resource.counties.all()) == set(counties)
+
+    body = client_for(network_admin).get(LIST_URL).content.decode()
+    assert "Published by Indivisible" in body
+    assert 'href="https://example.org/es/bond"' in body
+    assert "2 counties" in body
+
+
+def test_a_resource_for_no_county_is_for_the_whole_state(network_admin, guide):
+    body = client_for(network_admin).get(LIST_URL).content.decode()
+    assert "Statewide" in body
+    assert not guide.counties.exists()
+
+
+def test_a_bad_spanish_link_is_explained(network_admin):
+    response = client_for(network_admin).post(NEW_URL, data(url_es="not a link"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["url_es"] == ["Enter a valid URL."]
+    assert not Resource.objects.exists()
+
+
+def test_the_spanish_link_is_the_one_spanish_readers_get(db):
+    resource = Resource(
+        kind="guide", title="Know your rights", url="https://example.org/en", url_es="https://example.org/es"
+    )
+    with translation.override("es"):
+        assert resource.localized_url == "https://example.org/es"
+    with translation.override("en"):
+        assert resource.localized_url == "https://example.org/en"
+    resource.url_es = ""
+    with translation.override("es"):
+        assert resource.localized_url == "https://example.org/en"
