@@ -293,15 +293,26 @@ def _phone_plan(
     number = reader.text("number")
     counties = attributes.counties(reference)
     if kind == TEXT_ALERT_KIND:
+        # With a keyword the number is the short code to text it to; without, the number to call to ask to join.
+        keyword = attributes.text("text_keyword")
+        signup_phone = ""
+        if not keyword and number:
+            try:
+                signup_phone = normalize_phone(number)
+            except ValidationError as error:
+                reader.problem("number", " ".join(error.messages))
         return _Plan(
             TextAlert,
             label,
             reader.id(),
             values={
-                "keyword": attributes.text("text_keyword"),
-                "short_code": number,
+                "keyword": keyword,
+                "short_code": number if keyword else "",
+                "signup_phone": signup_phone,
+                "signup_url": attributes.text("signup_url"),
                 "description": reader.text("description"),
                 "description_es": attributes.text("description_es"),
+                "is_statewide": attributes.boolean("statewide", False),
             },
             parents={"organization": org},
             relations={"counties": counties},
@@ -500,7 +511,7 @@ def _check_duplicates(plans: list[_Plan], problems: list[Problem]) -> None:
             keys += [("name", plan.model, plan.values["name"].casefold())]
             if "slug" in plan.values:
                 keys += [("slug", plan.model, plan.values["slug"])]
-        if plan.model is TextAlert:
+        if plan.model is TextAlert and plan.values["keyword"]:
             keys += [("text_keyword", plan.model, (plan.values["keyword"], plan.values["short_code"]))]
         if plan.match:
             keys += [("name", plan.model, tuple(str(value) for value in plan.match.values()))]

@@ -125,6 +125,11 @@ FIELD_TERMS = {
         FieldTerm(
             "text_keyword", "Text alert keyword", "The keyword to text to the short code to get alerts."
         ),
+        FieldTerm(
+            "signup_url",
+            "Text alert sign-up page",
+            "The web page where people ask to join a text alert that has no keyword.",
+        ),
         FieldTerm("county", "County", "A county the line serves (5-digit FIPS code)."),
         FieldTerm("statewide", "Statewide", "true when the line serves all of North Carolina."),
     ]
@@ -256,22 +261,30 @@ def phone_record(phone: Phone) -> dict:
 
 
 def text_alert_record(alert: TextAlert) -> dict:
-    """A raid alert by text message ("text @siembra4 to 81010") is an HSDS phone of type "text"."""
+    """A raid alert by text message is an HSDS phone with `phone_kind` "text_alert". With a keyword ("text
+    @siembra4 to 81010") the number is the short code, of type "text"; without one, it is the number people call
+    to ask to join (type "voice"), or empty when they sign up only on a web page (`signup_url`)."""
     attributes = _Attributes("phone", alert.id)
     attributes.add("phone_kind", TEXT_ALERT_KIND)
     attributes.add("text_keyword", alert.keyword)
+    attributes.add("signup_url", alert.signup_url)
     attributes.add("description_es", alert.description_es)
-    _counties(attributes, alert.counties.all(), False)
+    _counties(attributes, alert.counties.all(), alert.is_statewide)
+    if alert.keyword:
+        number, kind = alert.short_code, "text"
+    else:
+        number, kind = alert.signup_phone, "voice" if alert.signup_phone else ""
     record = {
         "id": str(alert.id),
         "organization_id": str(alert.organization_id),
-        "number": alert.short_code,
-        "type": "text",
+        "number": number,
+        "type": kind,
         "description": alert.description,
         "languages": [],
         "attributes": attributes.items,
     }
-    return _compact(record)
+    # HSDS requires a number; an alert joined only on a web page has none to give.
+    return _compact(record, keep=["number"])
 
 
 def organization_summary(org: Organization) -> dict:
