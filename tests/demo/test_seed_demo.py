@@ -7,7 +7,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from demo.data import RESOURCES, USERS
-from directory.models import Organization, Phone, Resource, Role, Service, TextAlert, User
+from directory.models import Organization, Phone, Resource, ResourceKind, Role, Service, TextAlert, User
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,7 @@ def snapshot() -> list:
             Phone.counties.through,
             TextAlert.counties.through,
             Resource.languages.through,
+            Resource.counties.through,
         ]
     ]
     return rows + links
@@ -65,6 +66,45 @@ def test_it_adds_the_resources_hsds_has_no_place_for(settings):
         "Conozca sus derechos si ICE llega a su puerta",
     )
     assert Resource.objects.get(title="How to be an immigrant ally locally").organization is None
+
+
+def test_resources_meant_for_some_counties_are_scoped_to_them(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    fund = Resource.objects.get(title="Liberation Not Deportation fund")
+    # El Centro Hispano's counties and The Hispanic Liaison's: the post gives both as the fund's contacts.
+    assert set(fund.counties.values_list("name", flat=True)) == {
+        "Durham",
+        "Orange",
+        "Wake",
+        "Chatham",
+        "Lee",
+        "Randolph",
+    }
+    assert not Resource.objects.get(title="Know your rights when ICE comes to your door").counties.exists()
+
+
+def test_mi_maletin_is_a_legal_aid_group_not_a_fund_and_seeding_removes_the_old_fund(settings):
+    settings.DEBUG = True
+    maletin = Organization.objects.create(name="Mi Maletín", slug="mi-maletin")
+    Resource.objects.create(kind=ResourceKind.FUND, title="Mi Maletín legal aid", organization=maletin)
+    call_command("seed_demo")
+    assert not Resource.objects.filter(organization__slug="mi-maletin").exists()
+    service = Service.objects.get(organization__slug="mi-maletin")
+    assert (service.category.code, list(service.counties.values_list("name", flat=True))) == (
+        "legal",
+        ["Durham"],
+    )
+
+
+def test_the_alerts_with_no_published_keyword_say_whom_to_call(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    radarsafe = TextAlert.objects.get(organization__slug="radarsafe")
+    assert (radarsafe.keyword, radarsafe.signup_phone) == ("", "+18005598714")
+    assert list(radarsafe.counties.values_list("name", flat=True)) == ["Wake"]
+    alerta = TextAlert.objects.get(organization__slug="alerta-migratoria-nc")
+    assert (alerta.keyword, alerta.signup_phone, alerta.is_statewide) == ("", "+19843772622", True)
 
 
 def test_the_demo_accounts_work_at_a_hub_and_two_different_partners(settings):

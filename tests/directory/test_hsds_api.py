@@ -376,7 +376,9 @@ def test_an_organization_nests_its_phones_text_alerts_and_services(client, demo)
         phone for phone in record["phones"] if attribute_values(phone, "phone_kind") == ["hotline"]
     )
     assert hotline["number"] == "+13365430353"
-    assert attribute_values(hotline, "county") == ["37001", "37063", "37067", "37081"]
+    # The post gives it as the line to report ICE activity anywhere.
+    assert attribute_values(hotline, "county") == []
+    assert attribute_values(hotline, "statewide") == ["true"]
     assert attribute_values(record, "slug") == ["siembra-nc"]
     assert attribute_values(record, "description_es") == [org.description_es]
 

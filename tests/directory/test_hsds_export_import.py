@@ -265,6 +265,75 @@ def test_a_record_from_another_hsds_source_gets_defaults_for_the_networks_fields
     assert list(service.languages.values_list("code", flat=True)) == ["es"]
 
 
+def alert_records(document: dict, slug: str) -> list[dict]:
+    return [
+        phone
+        for phone in org_record(document, slug)["phones"]
+        if values(phone, "phone_kind") == ["text_alert"]
+    ]
+
+
+def test_alerts_people_ask_to_join_go_out_as_the_number_to_call_or_the_page_and_come_back(demo):
+    alerta = Organization.objects.get(slug="alerta-migratoria-nc")
+    TextAlert.objects.create(
+        organization=alerta, signup_url="https://example.org/alerts", description="By web"
+    )
+    document = hsds.export_document()
+    assert all(errors(org, "organization.json") == [] for org in document["organizations"])
+
+    alerts = alert_records(document, "alerta-migratoria-nc")
+    [by_phone] = [record for record in alerts if record["number"]]
+    [on_the_web] = [record for record in alerts if not record["number"]]
+    assert (by_phone["number"], by_phone["type"]) == ("+19843772622", "voice")
+    assert values(by_phone, "text_keyword") == [] and values(by_phone, "statewide") == ["true"]
+    assert (on_the_web["number"], values(on_the_web, "signup_url")) == ("", ["https://example.org/alerts"])
+    assert "type" not in on_the_web
+    [radarsafe] = alert_records(document, "radarsafe")
+    assert (radarsafe["number"], values(radarsafe, "county")) == ("+18005598714", ["37183"])
+    [siembra4] = [
+        record
+        for record in alert_records(document, "siembra-nc")
+        if values(record, "text_keyword") == ["@siembra4"]
+    ]
+    assert (siembra4["number"], siembra4["type"]) == ("81010", "text")
+
+    before = snapshot()
+    wipe_directory()
+    report = hsds.import_document(document)
+
+    assert report.ok, report.problems
+    assert without_timestamps(hsds.export_document()) == without_timestamps(document)
+    # The text alerts, every column but when they were written.
+    alerts_before = [{**row, "updated_at": None} for row in before[DIRECTORY_MODELS.index(TextAlert)]]
+    alerts_after = [{**row, "updated_at": None} for row in snapshot()[DIRECTORY_MODELS.index(TextAlert)]]
+    assert alerts_after == alerts_before
+    alert = TextAlert.objects.get(organization__slug="radarsafe")
+    assert (alert.keyword, alert.short_code, alert.signup_phone) == ("", "", "+18005598714")
+    assert TextAlert.objects.get(signup_url="https://example.org/alerts").keyword == ""
+
+
+def test_an_alert_without_a_keyword_needs_a_number_to_call_or_a_page(demo):
+    document = hsds.export_document()
+    radarsafe = org_record(document, "radarsafe")
+    [alert] = alert_records(document, "radarsafe")
+    alert["number"] = "555"
+    [alerta] = alert_records(document, "alerta-migratoria-nc")
+    alerta["number"] = ""
+    before = snapshot()
+
+    report = hsds.import_document(document)
+
+    assert snapshot() == before
+    found = {
+        (problem.record.rsplit(" › ", 1)[0], problem.field, problem.message) for problem in report.problems
+    }
+    radarsafe_label = f'organizations[{document["organizations"].index(radarsafe)}] "RadarSafe"'
+    assert (radarsafe_label, "number", "Enter a 10-digit US phone number, such as 919-555-0123.") in found
+    assert any(
+        message.startswith("Say how people sign up") for label, field, message in found if "Alerta" in label
+    ), report.problems
+
+
 # --- Malformed files -----------------------------------------------------------------------------------------------
 
 
