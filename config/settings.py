@@ -81,6 +81,11 @@ INSTALLED_APPS = [
 # The demo directory and accounts (known passwords) exist only on development checkouts, or where asked for
 # explicitly (the benchmark runs production settings on demo data).
 DEMO_DATA = env_bool("DEMO_DATA", DEBUG)
+# The benchmark's baseline pages (core/bench.py), for scripts/benchmark.sh only.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+# Anonymous visitors' copies of the public pages kept in the cache (directory/public/caching.py); off only to
+# measure the pages drawn every time.
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 if DEMO_DATA:
     INSTALLED_APPS.append("demo")
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", referral_lists.my_work, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("language/", core_views.switch_language, name="switch_language"),
+    path("language/<str:language>/", core_views.switch_language_link, name="switch_language_link"),
     # Before allauth's: its email page is closed (only administrators change an address, on the account page).
     path("accounts/email/", account_views.email_closed, name="account_email"),
     path("accounts/notifications/", account_views.notifications, name="account_notifications"),
@@ -22,3 +24,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reports.urls")),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.append(path("bench/", include("core.bench")))

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
@@ -50,6 +53,35 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         request.user.save(update_fields=["preferred_language", "language_chosen"])
     else:
         request.session[LANGUAGE_SWITCHED_SESSION_KEY] = language
+    return response
+
+
+@login_not_required
+@never_cache
+@require_GET
+def switch_language_link(request: HttpRequest, language: str) -> HttpResponse:
+    """The language switch of the public pages: a link rather than a form, so that a page shared by everyone holds
+    no one's CSRF token. Choosing a language is all it does (a signed-in person's account keeps its language: their
+    pages have the form), so being sent here by another site does no harm."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("public:index")
+    response = redirect(next_url)
+    if language not in dict(settings.LANGUAGES) or request.user.is_authenticated:
+        return response
+    request.session[LANGUAGE_SWITCHED_SESSION_KEY] = language
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # a setting: "Lax" by default
+    )
     return response
 
 

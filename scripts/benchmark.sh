@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Requests per second of the main pages, as a ratio to /healthz (a bare view: one SELECT 1), served by gunicorn
-# with production settings on this machine. Needs wrk (apt-get install wrk). Uses a throwaway SQLite database.
+# Requests per second of the main pages, as a ratio to /healthz (a bare view: one SELECT 1) and to B2 (a static
+# 25-row table in the base template, core/bench.py), served by gunicorn with production settings on this machine.
+# Needs wrk (apt-get install wrk). Uses a throwaway SQLite database, and Redis for the cache when REDIS_URL is set.
 #   scripts/benchmark.sh            # 10 s per page, 2 workers, 16 connections
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ export DEBUG=False DEMO_DATA=True SECRET_KEY="benchmark-$(head -c 48 /dev/urando
   ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=False MFA_REQUIRED=True \
   FIELD_ENCRYPTION_KEYS="$($PY -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())')" \
   FIELD_HASH_KEY="benchmark-hash-key-0123456789abcdef" DATABASE_URL="sqlite:///$work/bench.sqlite3" \
-  EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=ERROR
+  EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=ERROR BENCHMARK_VIEWS=True
 
 $PY manage.py migrate -v0
 $PY manage.py collectstatic --no-input -v0
@@ -52,9 +53,11 @@ session=${cookie#* }
 # As the scheduler would: /healthz answers 503 while routings wait and the deadline job has never run.
 $PY manage.py process_deadlines > /dev/null
 
-.venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$PORT --workers "$WORKERS" --log-level error &
-server=$!
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.2; done
+start_server() {  # extra environment for this server, e.g. PUBLIC_PAGE_CACHE=False
+  env "$@" .venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$PORT --workers "$WORKERS" --log-level error &
+  server=$!
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.2; done
+}
 
 rps() {  # path [cookie]; refuses to time anything but a 200
   local args=()
@@ -64,12 +67,30 @@ rps() {  # path [cookie]; refuses to time anything but a 200
   [ "$status" = 200 ] || { echo "$1 answered $status, not 200" >&2; exit 1; }
   wrk -t 2 -c 16 -d "$DURATION" "${args[@]}" "http://127.0.0.1:$PORT$1" | awk '/Requests\/sec/ {print $2}'
 }
+row() {  # label req/s
+  printf '%-40s %10s %8.2f %8.2f\n' "$1" "$2" "$(echo "$2 / $base" | bc -l)" "$(echo "$2 / $b2" | bc -l)"
+}
+
+start_server
 base=$(rps /healthz)
-printf '%-34s %10s %8s\n' page "req/s" "ratio"
-printf '%-34s %10s %8s\n' "/healthz (bare view)" "$base" "1.00"
-for path in /help/ /help/durham/ /api/hsds/services; do
-  r=$(rps "$path"); printf '%-34s %10s %8.2f\n' "$path" "$r" "$(echo "$r / $base" | bc -l)"
+b2=$(rps /bench/b2/)
+printf '%-40s %10s %8s %8s\n' page "req/s" "÷ bare" "÷ B2"
+row "/healthz (bare view)" "$base"
+row "/bench/b1/ (bare view, all middleware)" "$(rps /bench/b1/)"
+row "/bench/b1/ (signed in)" "$(rps /bench/b1/ "$session")"
+row "/bench/b2/ (B2: 25-row table, base template)" "$b2"
+for path in /help/ /help/durham/ /help/durham/flyer/ /api/hsds/services; do
+  row "$path" "$(rps "$path")"
 done
 for path in / /referrals/ "/referrals/$reference/" /referrals/escalations/ /reports/hub/; do
-  r=$(rps "$path" "$session"); printf '%-34s %10s %8.2f\n' "$path (coordinator)" "$r" "$(echo "$r / $base" | bc -l)"
+  row "$path (coordinator)" "$(rps "$path" "$session")"
+done
+
+# The public pages drawn on every request, as on the first visit after a directory change.
+kill "$server"; wait "$server" 2>/dev/null || true
+start_server PUBLIC_PAGE_CACHE=False
+b2=$(rps /bench/b2/)
+row "/bench/b2/ (B2, second server)" "$b2"
+for path in /help/durham/ /help/durham/flyer/; do
+  row "$path (not cached)" "$(rps "$path")"
 done

@@ -1,58 +1,32 @@
 """The public "Find help" pages: hotlines, text alerts, organizations and resources by county, without signing in.
 
-Nothing here reads or writes personal data, and the only input is a county name, so the pages can be cached
-briefly; the Vary headers added by the locale and session middleware keep English and Spanish copies apart.
+Nothing here reads or writes personal data, and the only input is a county, town or ZIP, so the pages are cached
+for anonymous visitors (directory/public/caching.py) and drawn in a fixed number of queries otherwise.
 """
 
-import re
-from collections.abc import Callable
-from functools import wraps
-
+import segno
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from directory.models import County, Organization, Phone, PhoneType, Resource, Service, ServiceStatus, fold
-
-# Five minutes: a corrected number reaches visitors quickly, and a busy night still hits the cache.
-CACHE_SECONDS = 300
-
-# People type "Durham County", "condado de Durham" or "new-hanover"; only the county's own name matters.
-COUNTY_WORDS = re.compile(r"^(condado de|condado|county of)\s+|\s+(county|condado|co\.?)$")
+from directory.models import (
+    County,
+    Organization,
+    Phone,
+    PhoneType,
+    Resource,
+    Service,
+    ServiceStatus,
+    TextAlert,
+)
+from directory.public.caching import public_page
+from directory.public.search import match_counties, only_county, search
 
 CALLABLE_TYPES = [PhoneType.HOTLINE, PhoneType.TEXT]
-
-
-def search_key(text: str) -> str:
-    words = " ".join(fold(text).replace("-", " ").split())
-    return COUNTY_WORDS.sub("", words).strip()
-
-
-def match_counties(query: str, counties: list[County]) -> list[County]:
-    """Counties whose name is the query (accents and case ignored), else those whose name contains it."""
-    key = search_key(query)
-    if not key:
-        return []
-    keyed = [(search_key(county.name), county) for county in counties]
-    exact = [county for name, county in keyed if name == key]
-    return exact or [county for name, county in keyed if key in name]
-
-
-def cached_briefly(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Lets the visitor's own browser keep a page for CACHE_SECONDS, never a shared cache: every copy holds the
-    visitor's CSRF token (the language switch), and a signed-in person's copy their name in the menu."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        patch_cache_control(response, private=True, max_age=CACHE_SECONDS)
-        return response
-
-    return wrapper
 
 
 def statewide_hotlines() -> QuerySet[Phone]:
@@ -66,19 +40,20 @@ def statewide_hotlines() -> QuerySet[Phone]:
 
 @login_not_required
 @require_safe
-@cached_briefly
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
-    """Choose a county from the list or type its name; one match goes straight to that county's page."""
+    """Choose a county from the list, or type a county, town or ZIP code; a search that can only mean one county goes
+    straight to its page, and one that may mean several lists them."""
     counties = list(County.objects.only("name", "slug"))
     # The list sends a slug and the search box a name; both go through the same matching.
     query = (request.GET.get("q") or request.GET.get("county") or "").strip()[:100]
-    matches = match_counties(query, counties) if query else []
-    if len(matches) == 1:
-        return redirect(matches[0])
+    choices = search(query, counties) if query else []
+    if county := only_county(choices):
+        return redirect(county)
     context = {
         "counties": counties,
         "query": query,
-        "matches": matches,
+        "choices": choices,
         "statewide_phones": statewide_hotlines(),
     }
     return render(request, "directory/public/index.html", context)
@@ -86,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
-@cached_briefly
+@public_page
 def county_help(request: HttpRequest, slug: str) -> HttpResponse:
     """Everything that helps a family in one county, in a fixed number of queries, printable as a flyer."""
     county = County.objects.filter(slug=slug.lower()).first()
@@ -118,9 +93,11 @@ def county_help(request: HttpRequest, slug: str) -> HttpResponse:
         Organization.objects.annotate(
             has_service=Exists(services.filter(organization=OuterRef("pk"))),
             has_local_service=Exists(services.filter(organization=OuterRef("pk"), is_local=True)),
+            # Someone can reach it from this page: a line that serves the county, its website or its email.
+            reachable=Exists(phones.filter(organization=OuterRef("pk"))) | ~Q(website="") | ~Q(email=""),
         )
         .filter(has_service=True)
-        .order_by("-has_local_service", "name")
+        .order_by("-has_local_service", "-reachable", "name")
         # One call per Prefetch: their querysets are of different models, which django-stubs cannot type as one
         # argument list.
         .prefetch_related(Prefetch("services", queryset=services, to_attr="county_services"))
@@ -133,7 +110,8 @@ def county_help(request: HttpRequest, slug: str) -> HttpResponse:
         resource=OuterRef("pk"), language__code=language
     )
     resources = (
-        Resource.objects.annotate(in_visitor_language=Exists(in_visitor_language))
+        Resource.objects.for_county(county)
+        .annotate(in_visitor_language=Exists(in_visitor_language))
         .select_related("organization")
         .prefetch_related("languages")
         .order_by("-in_visitor_language", "kind", "title")
@@ -142,9 +120,70 @@ def county_help(request: HttpRequest, slug: str) -> HttpResponse:
         "county": county,
         "share_url": request.build_absolute_uri(county.get_absolute_url()),
         "hotlines": phones.filter(type__in=CALLABLE_TYPES),
-        "text_alerts": county.text_alerts.select_related("organization").order_by("keyword"),
+        "text_alerts": TextAlert.objects.serving(county)
+        .select_related("organization")
+        .order_by("-is_local", "organization__name", "keyword"),
         "local_organizations": [org for org in organizations if org.has_local_service],
         "statewide_organizations": [org for org in organizations if not org.has_local_service],
         "resources": resources,
     }
     return render(request, "directory/public/county.html", context)
+
+
+# What fits on one Letter page next to the QR code, in either language.
+FLYER_HOTLINES = 6
+FLYER_TEXT_ALERTS = 4
+FLYER_ORGANIZATIONS = 4
+
+
+@login_not_required
+@require_safe
+@public_page
+def county_flyer(request: HttpRequest, slug: str) -> HttpResponse:
+    """One printed page to hand out: the hotlines, the raid alerts by text, the few local organizations to call,
+    and a QR code to the county's page for everything else."""
+    county = get_object_or_404(County, slug=slug)
+    hotlines = list(
+        Phone.objects.serving(county)
+        .filter(type__in=CALLABLE_TYPES)
+        .select_related("organization")
+        .order_by("-is_local", "organization__name", "number")[: FLYER_HOTLINES + 1]
+    )
+    text_alerts = list(
+        TextAlert.objects.serving(county)
+        .select_related("organization")
+        .order_by("-is_local", "organization__name", "keyword")[: FLYER_TEXT_ALERTS + 1]
+    )
+    office_phones = (
+        Phone.objects.serving(county).filter(type=PhoneType.OFFICE, is_local=True).order_by("number")
+    )
+    local_services = Service.objects.filter(status=ServiceStatus.ACTIVE).serving(county).filter(is_local=True)
+    organizations = list(
+        Organization.objects.annotate(
+            has_local_service=Exists(local_services.filter(organization=OuterRef("pk")))
+        )
+        .filter(has_local_service=True)
+        .filter(Exists(office_phones.filter(organization=OuterRef("pk"))) | ~Q(website=""))
+        .order_by("name")
+        .prefetch_related(Prefetch("phones", queryset=office_phones, to_attr="county_office_phones"))[
+            : FLYER_ORGANIZATIONS + 1
+        ]
+    )
+    page_url = request.build_absolute_uri(county.get_absolute_url())
+    qr = segno.make(page_url, error="m")
+    context = {
+        "county": county,
+        "page_url": page_url,
+        "qr_svg": mark_safe(  # noqa: S308 - segno draws it from the county page's address, escaped in its title
+            qr.svg_inline(
+                scale=4, border=2, title=page_url, svgclass="flyer-qr", lineclass=None, omitsize=True
+            )
+        ),
+        "hotlines": hotlines[:FLYER_HOTLINES],
+        "text_alerts": text_alerts[:FLYER_TEXT_ALERTS],
+        "organizations": organizations[:FLYER_ORGANIZATIONS],
+        "more": len(hotlines) > FLYER_HOTLINES
+        or len(text_alerts) > FLYER_TEXT_ALERTS
+        or len(organizations) > FLYER_ORGANIZATIONS,
+    }
+    return render(request, "directory/public/flyer.html", context)

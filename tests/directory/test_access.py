@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "healthz",
     "switch_language",
+    "switch_language_link",
     "account_login",
     "account_signup",
     "account_reset_password",
