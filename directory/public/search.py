@@ -48,7 +48,12 @@ def search(query: str, counties: list[County]) -> list[Choice]:
     by_fips = {county.pk: county for county in counties}
     choices = [Choice(None, named)] if named else []
     for place in lookup(query):
-        if exact and {county.pk for county in named} & set(place.county_fips):
+        # Beside a county named exactly so, only a town of exactly that name: "yancey" is Yancey County, not also
+        # Yanceyville.
+        if exact and (
+            search_key(place.name) != search_key(query)
+            or {county.pk for county in named} & set(place.county_fips)
+        ):
             continue
         choices.append(Choice(place, [by_fips[fips] for fips in place.county_fips if fips in by_fips]))
     return [choice for choice in choices if choice.counties]

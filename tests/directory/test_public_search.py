@@ -84,3 +84,9 @@ def test_a_spanish_visitor_is_answered_in_spanish(client):
 def test_no_text_makes_the_search_fail(client, query):
     response = client.get("/help/", {"q": query})
     assert response.status_code in (200, 302)
+
+
+def test_a_county_named_exactly_is_not_mixed_with_towns_that_start_like_it(client):
+    # Yanceyville is in Caswell County; "yancey" means Yancey County.
+    response = client.get("/help/", {"q": "yancey"})
+    assert response["Location"] == "/help/yancey/"
