@@ -13,8 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
@@ -43,9 +42,14 @@ admin_reauthenticated = reauthentication_required(enabled=_is_admin)
 
 
 USER_TABLE = RecordTable(
-    columns=(_lazy("Email"), _lazy("Organization"), _lazy("Role"), _lazy("Status")),
+    columns=(
+        gettext_lazy("Email"),
+        gettext_lazy("Organization"),
+        gettext_lazy("Role"),
+        gettext_lazy("Status"),
+    ),
     count=ngettext_lazy("%(counter)s account", "%(counter)s accounts", "counter"),
-    empty=_lazy("No account matches these filters."),
+    empty=gettext_lazy("No account matches these filters."),
     row_template="accounts/user_list.html#user_row",
 )
 

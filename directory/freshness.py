@@ -8,6 +8,7 @@ is stored under the version it was drawn from, so a change is on the next reques
 
 import time
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -66,4 +67,6 @@ def connect_signals() -> None:
         m2m_changed.connect(
             _changed, sender=relation.through, dispatch_uid=f"directory-changed-{relation.through}"
         )
-    post_migrate.connect(_changed, dispatch_uid="directory-changed-migrate")
+    post_migrate.connect(
+        _changed, sender=apps.get_app_config("directory"), dispatch_uid="directory-changed-migrate"
+    )

@@ -10,7 +10,7 @@ DURATION=${DURATION:-10s}
 WORKERS=${WORKERS:-2}
 PORT=${PORT:-8077}
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
 export DEBUG=False DEMO_DATA=True SECRET_KEY="benchmark-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
   ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=False MFA_REQUIRED=True \

@@ -76,3 +76,27 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     assert "untranslated" not in stats and "fuzzy" not in stats, (
         "strings missing from the Spanish catalogue (run `make messages` and translate):\n" + untranslated(po)
     )
+
+
+def test_strings_are_marked_with_names_makemessages_knows():
+    # makemessages finds gettext, gettext_lazy, _ and friends by name: `gettext_lazy as _lazy` would hide every string
+    # marked with it from the catalogue, and they would show in English on Spanish pages.
+    known = {
+        "_",
+        "gettext",
+        "gettext_lazy",
+        "ngettext",
+        "ngettext_lazy",
+        "pgettext",
+        "pgettext_lazy",
+        "gettext_noop",
+    }
+    aliased = []
+    for name in SOURCES:
+        for path in (BASE_DIR / name).rglob("*.py") if (BASE_DIR / name).is_dir() else []:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.startswith("from django.utils.translation import") and " as " in line:
+                    alias = line.rsplit(" as ", 1)[1].strip()
+                    if alias not in known:
+                        aliased.append(f"{path.relative_to(BASE_DIR)}: {line}")
+    assert aliased == []

@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_filters import FilterSet
 
@@ -77,13 +76,13 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 
 ORGANIZATION_TABLE = RecordTable(
     columns=(
-        _lazy("Name"),
-        _lazy("Kind"),
-        Column(_lazy("Services"), css_class="text-end"),
-        _lazy("Listing last confirmed"),
+        gettext_lazy("Name"),
+        gettext_lazy("Kind"),
+        Column(gettext_lazy("Services"), css_class="text-end"),
+        gettext_lazy("Listing last confirmed"),
     ),
     count=ngettext_lazy("%(counter)s organization", "%(counter)s organizations", "counter"),
-    empty=_lazy("No organization matches these filters."),
+    empty=gettext_lazy("No organization matches these filters."),
     row_template="directory/manage/record_rows.html#organization_row",
     before_template="directory/manage/record_rows.html#stale_alert",
 )
@@ -184,15 +183,15 @@ def organization_confirm(request: AuthenticatedRequest, slug: str) -> HttpRespon
 
 SERVICE_TABLE = RecordTable(
     columns=(
-        _lazy("Service"),
-        _lazy("Organization"),
-        _lazy("Area"),
-        _lazy("Languages"),
-        _lazy("Places available"),
-        _lazy("Referrals"),
+        gettext_lazy("Service"),
+        gettext_lazy("Organization"),
+        gettext_lazy("Area"),
+        gettext_lazy("Languages"),
+        gettext_lazy("Places available"),
+        gettext_lazy("Referrals"),
     ),
     count=ngettext_lazy("%(counter)s service", "%(counter)s services", "counter"),
-    empty=_lazy("No service matches these filters."),
+    empty=gettext_lazy("No service matches these filters."),
     row_template="directory/manage/record_rows.html#service_row",
 )
 
@@ -429,19 +428,24 @@ PHONES = RecordKind(
         .order_by(*(Phone._meta.ordering or ()))
     ),
     table=RecordTable(
-        columns=(_lazy("Number"), _lazy("Organization"), _lazy("Type"), _lazy("Area")),
+        columns=(
+            gettext_lazy("Number"),
+            gettext_lazy("Organization"),
+            gettext_lazy("Type"),
+            gettext_lazy("Area"),
+        ),
         count=ngettext_lazy("%(counter)s phone number", "%(counter)s phone numbers", "counter"),
-        empty=_lazy("No phone number matches these filters."),
+        empty=gettext_lazy("No phone number matches these filters."),
         row_template="directory/manage/record_rows.html#phone_row",
     ),
-    title=_lazy("Phone numbers"),
-    add_title=_lazy("Add a phone number"),
-    edit_title=_lazy("Edit phone number"),
-    remove_label=_lazy("Remove this phone number"),
-    remove_question=_lazy("Remove this phone number from the directory?"),
-    added=_lazy("Phone number added."),
-    saved=_lazy("Phone number saved."),
-    removed=_lazy("Phone number removed."),
+    title=gettext_lazy("Phone numbers"),
+    add_title=gettext_lazy("Add a phone number"),
+    edit_title=gettext_lazy("Edit phone number"),
+    remove_label=gettext_lazy("Remove this phone number"),
+    remove_question=gettext_lazy("Remove this phone number from the directory?"),
+    added=gettext_lazy("Phone number added."),
+    saved=gettext_lazy("Phone number saved."),
+    removed=gettext_lazy("Phone number removed."),
 )
 TEXT_ALERTS = RecordKind(
     url_name="manage:text_alert",
@@ -456,19 +460,19 @@ TEXT_ALERTS = RecordKind(
         .order_by("organization__name", "keyword")
     ),
     table=RecordTable(
-        columns=(_lazy("Alert"), _lazy("Organization"), _lazy("Counties")),
+        columns=(gettext_lazy("Alert"), gettext_lazy("Organization"), gettext_lazy("Counties")),
         count=ngettext_lazy("%(counter)s text alert", "%(counter)s text alerts", "counter"),
-        empty=_lazy("No text alert matches these filters."),
+        empty=gettext_lazy("No text alert matches these filters."),
         row_template="directory/manage/record_rows.html#text_alert_row",
     ),
-    title=_lazy("Text alerts"),
-    add_title=_lazy("Add a text alert"),
-    edit_title=_lazy("Edit text alert"),
-    remove_label=_lazy("Remove this text alert"),
-    remove_question=_lazy("Remove this text alert from the directory?"),
-    added=_lazy("Text alert added."),
-    saved=_lazy("Text alert saved."),
-    removed=_lazy("Text alert removed."),
+    title=gettext_lazy("Text alerts"),
+    add_title=gettext_lazy("Add a text alert"),
+    edit_title=gettext_lazy("Edit text alert"),
+    remove_label=gettext_lazy("Remove this text alert"),
+    remove_question=gettext_lazy("Remove this text alert from the directory?"),
+    added=gettext_lazy("Text alert added."),
+    saved=gettext_lazy("Text alert saved."),
+    removed=gettext_lazy("Text alert removed."),
 )
 RESOURCES = RecordKind(
     url_name="manage:resource",
@@ -484,19 +488,25 @@ RESOURCES = RecordKind(
         .order_by(*(Resource._meta.ordering or ()))
     ),
     table=RecordTable(
-        columns=(_lazy("Title"), _lazy("Kind"), _lazy("Organization"), _lazy("Area"), _lazy("Languages")),
+        columns=(
+            gettext_lazy("Title"),
+            gettext_lazy("Kind"),
+            gettext_lazy("Organization"),
+            gettext_lazy("Area"),
+            gettext_lazy("Languages"),
+        ),
         count=ngettext_lazy("%(counter)s resource", "%(counter)s resources", "counter"),
-        empty=_lazy("No resource matches these filters."),
+        empty=gettext_lazy("No resource matches these filters."),
         row_template="directory/manage/record_rows.html#resource_row",
     ),
-    title=_lazy("Resources"),
-    add_title=_lazy("Add a resource"),
-    edit_title=_lazy("Edit resource"),
-    remove_label=_lazy("Remove this resource"),
-    remove_question=_lazy("Remove this resource from the directory?"),
-    added=_lazy("Resource added."),
-    saved=_lazy("Resource saved."),
-    removed=_lazy("Resource removed."),
+    title=gettext_lazy("Resources"),
+    add_title=gettext_lazy("Add a resource"),
+    edit_title=gettext_lazy("Edit resource"),
+    remove_label=gettext_lazy("Remove this resource"),
+    remove_question=gettext_lazy("Remove this resource from the directory?"),
+    added=gettext_lazy("Resource added."),
+    saved=gettext_lazy("Resource saved."),
+    removed=gettext_lazy("Resource removed."),
 )
 
 
