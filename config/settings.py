@@ -91,6 +91,7 @@ if DEMO_DATA:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security.PublicCacheGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,12 +164,18 @@ RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "90"))
 MIN_RESPONSE_HOURS = int(os.environ.get("MIN_RESPONSE_HOURS", "4"))
 
 # Cache: shared between app servers. The database cache works everywhere; Redis when REDIS_URL is set.
+CACHES: dict[str, dict[str, object]]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        }
+        },
+        "public_pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "public-pages",
+        },
     }
     # Sessions are read from Redis and still written to the database, so signing someone out everywhere
     # (deactivation) keeps working.
@@ -178,7 +185,14 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
-        }
+        },
+        # The public pages' copies apart from the rate-limit counters: a full table is culled, and a crawl of every
+        # county's page must not cull the counters that stop password guessing.
+        "public_pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "public_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
 
 AUTH_USER_MODEL = "directory.User"

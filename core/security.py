@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "_session_started_at"
@@ -115,4 +115,20 @@ class SecurityHeadersMiddleware:
         ):
             # A shared or seized device keeps nothing of the session: cookies, storage and cached pages go.
             response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
+
+class PublicCacheGuardMiddleware:
+    """A response that sets a cookie is that visitor's own: never `public`, whatever the view said. Outermost but for
+    Django's SecurityMiddleware, so it sees the cookies the session and CSRF middleware add on the way out (an
+    anonymous visitor's session is saved on every request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.cookies and "public" in response.get("Cache-Control", ""):
+            del response.headers["Cache-Control"]
+            patch_cache_control(response, private=True, no_cache=True)
         return response

@@ -61,8 +61,8 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 @require_GET
 def switch_language_link(request: HttpRequest, language: str) -> HttpResponse:
     """The language switch of the public pages: a link rather than a form, so that a page shared by everyone holds
-    no one's CSRF token. Choosing a language is all it does (a signed-in person's account keeps its language: their
-    pages have the form), so being sent here by another site does no harm."""
+    no one's CSRF token. Setting the language cookie is all it does (a signed-in person's account keeps its language:
+    their pages have the form), so being sent here by another site does no harm."""
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -71,7 +71,8 @@ def switch_language_link(request: HttpRequest, language: str) -> HttpResponse:
     response = redirect(next_url)
     if language not in dict(settings.LANGUAGES) or request.user.is_authenticated:
         return response
-    request.session[LANGUAGE_SWITCHED_SESSION_KEY] = language
+    # Only the cookie: no session for a visitor who just reads, and another site linking here cannot choose the
+    # language an account gets at its next sign-in (the form on the sign-in page does that).
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

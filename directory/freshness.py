@@ -1,38 +1,54 @@
 """When the directory last changed, for the public pages' cache and their validators (ETag, Last-Modified).
 
-Every save, delete or many-to-many change of a directory record (and every migration, which a deploy runs) moves the
-version forward in the configured cache, which every app server shares (Redis in production); a cached public page
-is stored under the version it was drawn from, so a change is on the next request everywhere. Changes made with
-`QuerySet.update()` bypass the signals: their callers call `directory_changed()` themselves.
+Every save, delete or many-to-many change of a directory record (and every migration, which a deploy runs) gives the
+directory a new version in the public pages' cache, which every app server shares (Redis in production). A cached
+public page is stored under the version it was drawn from, so a change is on the next request everywhere. The version
+is a random token, never derived from the clock: a cache that lost it (an eviction, a restart) starts a new one and
+can never bring back pages kept under an old one. Changes made with `QuerySet.update()` bypass the signals: their
+callers call `directory_changed()` themselves.
 """
 
+import secrets
 import time
+from typing import NamedTuple
 
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 VERSION_KEY = "directory:version"
 
 
-def directory_version() -> int:
-    """Seconds since the epoch of the last change: also the pages' Last-Modified. A cache that lost the key (a
-    restart, an eviction) starts a new version, which can only make pages fresher."""
+class Version(NamedTuple):
+    token: str
+    changed_at: int  # seconds since the epoch: the pages' Last-Modified
+
+
+def page_cache():
+    return caches["public_pages"]
+
+
+def _new_version() -> Version:
+    return Version(secrets.token_hex(8), int(time.time()))
+
+
+def directory_version() -> Version:
+    cache = page_cache()
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, int(time.time()), timeout=None)
-        version = cache.get(VERSION_KEY) or int(time.time())
-    return int(version)
+        cache.add(VERSION_KEY, tuple(_new_version()), timeout=None)
+        version = cache.get(VERSION_KEY) or tuple(_new_version())
+    return Version(*version)
 
 
 def directory_changed() -> None:
-    """A new version, later than the previous one even when two changes fall in the same second."""
-    previous = cache.get(VERSION_KEY) or 0
-    cache.set(VERSION_KEY, max(int(time.time()), int(previous) + 1), timeout=None)
+    page_cache().set(VERSION_KEY, tuple(_new_version()), timeout=None)
 
 
 def _changed(**kwargs) -> None:
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return
     # Now, for the requests of this process and tests; and again once the transaction commits, so that a page drawn by
     # another request in between, from the data before the commit, is not kept under the new version.
     directory_changed()

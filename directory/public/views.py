@@ -5,6 +5,7 @@ for anonymous visitors (directory/public/caching.py) and drawn in a fixed number
 """
 
 import segno
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -40,7 +41,7 @@ def statewide_hotlines() -> QuerySet[Phone]:
 
 @login_not_required
 @require_safe
-@public_page
+@public_page(varies_on=("q", "county"))
 def index(request: HttpRequest) -> HttpResponse:
     """Choose a county from the list, or type a county, town or ZIP code; a search that can only mean one county goes
     straight to its page, and one that may mean several lists them."""
@@ -61,7 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
-@public_page
+@public_page()
 def county_help(request: HttpRequest, slug: str) -> HttpResponse:
     """Everything that helps a family in one county, in a fixed number of queries, printable as a flyer."""
     county = County.objects.filter(slug=slug.lower()).first()
@@ -118,7 +119,7 @@ def county_help(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {
         "county": county,
-        "share_url": request.build_absolute_uri(county.get_absolute_url()),
+        "share_url": settings.SITE_URL + county.get_absolute_url(),
         "hotlines": phones.filter(type__in=CALLABLE_TYPES),
         "text_alerts": TextAlert.objects.serving(county)
         .select_related("organization")
@@ -138,7 +139,7 @@ FLYER_ORGANIZATIONS = 4
 
 @login_not_required
 @require_safe
-@public_page
+@public_page()
 def county_flyer(request: HttpRequest, slug: str) -> HttpResponse:
     """One printed page to hand out: the hotlines, the raid alerts by text, the few local organizations to call,
     and a QR code to the county's page for everything else."""
@@ -169,7 +170,7 @@ def county_flyer(request: HttpRequest, slug: str) -> HttpResponse:
             : FLYER_ORGANIZATIONS + 1
         ]
     )
-    page_url = request.build_absolute_uri(county.get_absolute_url())
+    page_url = settings.SITE_URL + county.get_absolute_url()
     qr = segno.make(page_url, error="m")
     context = {
         "county": county,

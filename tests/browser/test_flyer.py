@@ -59,7 +59,8 @@ def test_the_flyer_prints_on_one_letter_page_in_either_language(
     assert blocked_requests == []
 
 
-def test_the_flyers_qr_code_opens_the_countys_page(page: Page, live_server, demo):
+def test_the_flyers_qr_code_opens_the_countys_page(page: Page, live_server, demo, settings):
+    settings.SITE_URL = live_server.url
     page.goto(f"{live_server.url}/help/durham/")
     page.get_by_role("link", name="One-page flyer with a QR code").click()
     expect(page).to_have_url(f"{live_server.url}/help/durham/flyer/")

@@ -5,10 +5,12 @@ import pytest
 from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 
-from directory.freshness import directory_changed, directory_version
+from directory.freshness import VERSION_KEY, directory_changed, directory_version, page_cache
 from directory.models import County, Phone, PhoneType, Resource, ResourceKind
 from tests.conftest import client_for
 
@@ -24,6 +26,12 @@ def hotline(partner_org) -> Phone:
     )
     phone.counties.set(County.objects.filter(name="Durham"))
     return phone
+
+
+def cache_rows(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+        return cursor.fetchone()[0]
 
 
 def header_set(response, name: str) -> set[str]:
@@ -106,11 +114,51 @@ def test_a_deleted_line_is_gone_on_the_next_request(client, hotline):
     assert "919-555-0142" not in client.get(DURHAM).content.decode()
 
 
-def test_the_version_moves_forward_even_twice_in_one_second():
+def test_each_change_gives_a_new_version_even_twice_in_one_second():
     first = directory_version()
     directory_changed()
+    second = directory_version()
     directory_changed()
-    assert directory_version() >= first + 2
+    assert len({first.token, second.token, directory_version().token}) == 3
+
+
+def test_a_lost_version_never_brings_back_a_page_kept_before_a_change(client, hotline):
+    client.get(DURHAM)  # kept under the first version
+    hotline.number = "+19195550177"
+    hotline.save()
+    assert "919-555-0177" in client.get(DURHAM).content.decode()
+    page_cache().delete(VERSION_KEY)  # an eviction, a restart of the cache
+    body = client.get(DURHAM).content.decode()
+    assert "919-555-0177" in body and "919-555-0142" not in body
+
+
+def test_the_pages_are_kept_apart_from_the_sign_in_rate_limits(client, hotline):
+    # A full cache is culled; a crawl of every county's page must not cull the counters that stop password guessing.
+    cache.set("allauth:rl:probe", 5, 300)
+    before = cache_rows("django_cache")
+    client.get(DURHAM)
+    client.get("/help/durham/flyer/")
+    assert cache_rows("django_cache") == before
+    assert cache_rows("public_page_cache") >= 2
+    assert cache.get("allauth:rl:probe") == 5
+
+
+def test_other_query_parameters_still_get_the_kept_copy(client, hotline):
+    kept = client.get(DURHAM)
+    shared = client.get(DURHAM, {"utm_source": "whatsapp", "fbclid": "x"})
+    assert header_set(shared, "Cache-Control") == {"public", "max-age=60"}
+    assert shared.content == kept.content
+
+
+def test_a_response_that_sets_a_cookie_is_never_public(client, hotline):
+    # A visitor halfway through signing in has a session, saved (and its cookie sent) on every request.
+    session = client.session
+    session["account_login"] = "pending"
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    response = client.get(DURHAM)
+    assert settings.SESSION_COOKIE_NAME in response.cookies
+    assert header_set(response, "Cache-Control") == {"private", "no-cache"}
 
 
 def test_a_spanish_visitor_never_gets_the_english_copy(client, hotline):
@@ -132,7 +180,8 @@ def test_a_signed_in_person_never_gets_the_anonymous_copy(client, hotline, volun
     signed_in = client_for(volunteer).get(DURHAM, headers={"if-none-match": anonymous["ETag"]})
     assert signed_in.status_code == 200
     assert volunteer.organization.name in signed_in.content.decode()  # in the menu
-    assert header_set(signed_in, "Cache-Control") == {"private", "no-cache"}
+    # Not even stored by their own browser: it holds their name and a form token.
+    assert {"private", "no-store"} <= header_set(signed_in, "Cache-Control")
     assert "ETag" not in signed_in
 
 
@@ -165,6 +214,7 @@ def test_the_language_link_switches_and_comes_back_to_the_page(client, hotline):
     assert response.status_code == 302
     assert response["Location"] == DURHAM
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # no session for a visitor who only reads
     assert "Líneas de ayuda" in client.get(DURHAM).content.decode()
 
 

@@ -25,11 +25,13 @@ def test_the_flyer_has_the_countys_hotlines_alerts_and_organizations(client, dem
     assert "El Centro Hispano" in body
 
 
-def test_the_qr_code_is_drawn_on_the_server_for_the_countys_address(client, demo):
-    body = client.get("/help/durham/flyer/").content.decode()
+def test_the_qr_code_is_drawn_on_the_server_for_the_countys_address(client, demo, settings):
+    settings.SITE_URL = "https://help.example.org"
+    # The site's own address, whatever Host the request came with.
+    body = client.get("/help/durham/flyer/", headers={"host": "127.0.0.1"}).content.decode()
     svg = re.search(r'<svg viewBox="[^"]+" class="flyer-qr"><title>([^<]+)</title><path', body)
-    assert svg and svg.group(1) == "http://testserver/help/durham/"
-    assert "http://testserver/help/durham/" in body  # printed under it, for those without a camera
+    assert svg and svg.group(1) == "https://help.example.org/help/durham/"
+    assert "https://help.example.org/help/durham/" in body  # printed under it, for those without a camera
     assert "<img" not in body  # nothing fetched from anywhere
 
 

@@ -187,7 +187,7 @@ def test_a_statewide_alert_is_on_every_county_page_and_may_be_joined_on_a_web_pa
     for slug in ("yancey", "wake"):
         alerts = section(page(client, slug), "alerts-heading")
         assert 'href="https://alerta.example/join"' in alerts
-        assert "Sign up on the Alerta Migratoria NC website" in alerts
+        assert "Sign up on the website of Alerta Migratoria NC" in alerts
         assert "All of North Carolina" in alerts
         assert "Raid alerts by text message." in alerts  # said for it, as it has no description
 
