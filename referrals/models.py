@@ -15,6 +15,8 @@ from core.phones import format_family_phone
 from directory.models import County, Language, Organization, Service, ServiceCategory
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from referrals.forms import CompleteForm, DeclineForm, PhoneAnswerForm
     from referrals.suggestions import Suggestion
 
@@ -43,6 +45,68 @@ class ReferralOutcome(models.TextChoices):
     NOT_HELPED = "not_helped", _("Could not help")
     FAMILY_WITHDREW = "family_withdrew", _("Family withdrew")
     UNREACHABLE = "unreachable", _("Could not reach the family")
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("incident status", "Open")
+    CLOSED = "closed", pgettext_lazy("incident status", "Closed")
+
+
+class Incident(models.Model):
+    """One event (a workplace raid, a checkpoint, a wave of arrests) recorded by a hub's coordinator; the families
+    it hit are linked to it (Referral.incident) and its page is the coordinators' live view of their needs.
+
+    Its description is its name on every page, partners' included: short, neutral, never about a person (the same
+    rule as notes, core.forbidden)."""
+
+    hub = models.ForeignKey(
+        Organization,
+        verbose_name=_("hub"),
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        # incident_hub_status_idx starts with this column: a second index on it alone would only cost writes.
+        db_index=False,
+    )
+    county = models.ForeignKey(County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(_("when it happened"))
+    description = models.CharField(_("short description"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [
+            # The incident list and the intake choices: a hub's (open) incidents, newest first.
+            models.Index(fields=["hub", "status", "-occurred_at"], name="incident_hub_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=IncidentStatus.values), name="incident_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=IncidentStatus.OPEN, closed_at__isnull=True)
+                | Q(status=IncidentStatus.CLOSED, closed_at__isnull=False),
+                name="incident_closed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:incident_detail", kwargs={"incident_id": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == IncidentStatus.OPEN
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -96,12 +160,25 @@ class Referral(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=ReferralOutcome.choices, blank=True)
     intake_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # The event that hit the family (a raid...), if any: linked at intake or later by hub staff on the case.
+    incident = models.ForeignKey(
+        Incident,
+        verbose_name=_("incident"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
     created_at = models.DateTimeField(_("logged at"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
+
+    # Set by the incident page (referrals.selectors.incident_board); not stored.
+    decide_now: bool
+    need_rows: "list[Need]"
 
     class Meta:
         ordering = ["-created_at"]
@@ -177,6 +254,9 @@ class Need(models.Model):
     dropped: "Routing | None"
     waiting_since: "datetime"
     next_suggestion: "Suggestion | None"
+    # Set by the incident page (referrals.selectors.incident_board); not stored.
+    state: str
+    state_label: "StrOrPromise"
 
     class Meta:
         ordering = ["category__position"]
@@ -367,6 +447,8 @@ class EventKind(models.TextChoices):
     NEED_WITHDRAWN = "need_withdrawn", _("Need withdrawn")
     NEED_UNMET = "need_unmet", _("Need closed as unmet")
     CLOSED = "closed", _("Case closed")
+    INCIDENT_LINKED = "incident_linked", _("Linked to an incident")
+    INCIDENT_UNLINKED = "incident_unlinked", _("No longer linked to an incident")
     PURGED = "purged", _("Personal data deleted")
 
 
