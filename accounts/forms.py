@@ -2,18 +2,20 @@
 nobody drops their own admin role, an address belongs to one account) are the services' (accounts/services.py); the
 view shows their errors here. The password stays the person's own; the sign-in address is the administrators' to
 change (where password resets go), here and nowhere else. How a person hears of case events is their own choice
-(NotificationsForm), made on their own account only."""
+(NotificationsForm), made on their own account only. A volunteer's training is recorded by an administrator or a
+coordinator of their hub (TrainingForm)."""
 
 from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import email_in_use
 from directory.access import organizations_editable_by
 from directory.forms import CrispyFormMixin
-from directory.models import NoticeDigest, User
+from directory.models import NoticeDigest, Training, User
 
 
 class InvitationForm(CrispyFormMixin, forms.ModelForm):
@@ -96,3 +98,53 @@ class NotificationsForm(CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.build_helper()
+
+
+class TrainingForm(CrispyFormMixin, forms.ModelForm):
+    """A course someone completed. The expiry may be left empty: a year after the course (Training.save). Dates
+    are typed or picked (type="date" sends ISO dates in every language)."""
+
+    class Meta:
+        model = Training
+        fields = ["course", "completed_on", "expires_on"]
+        widgets = {
+            "completed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        labels = {"completed_on": _("Date of the course")}
+        help_texts = {
+            "course": _("For example: Rapid response intake."),
+            "expires_on": _(
+                "One year after the course unless you change it. Left empty, it is one year after the course."
+            ),
+        }
+
+    def __init__(self, *args, refill_url: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expires_on"].required = False
+        if refill_url:
+            # With JavaScript, changing the course date fills the expiry in again (a year later), from the page
+            # itself asked with that date; without it, the expiry stays as filled in when the page opened.
+            self.fields["completed_on"].widget.attrs.update(
+                {
+                    "hx-get": refill_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#id_expires_on",
+                    "hx-select": "#id_expires_on",
+                    "hx-swap": "outerHTML",
+                }
+            )
+        self.build_helper()
+
+    def clean_completed_on(self):
+        completed_on = self.cleaned_data["completed_on"]
+        if completed_on > timezone.localdate():
+            raise ValidationError(_("The course date cannot be in the future."))
+        return completed_on
+
+    def clean(self):
+        cleaned = super().clean()
+        completed_on, expires_on = self.cleaned_data.get("completed_on"), self.cleaned_data.get("expires_on")
+        if completed_on and expires_on and expires_on <= completed_on:
+            self.add_error("expires_on", _("The training must expire after the date of the course."))
+        return cleaned

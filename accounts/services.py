@@ -1,5 +1,5 @@
 """Every change to an account's access: invite, change organization or role or sign-in address, deactivate,
-reactivate.
+reactivate; and recording the training that lets a volunteer log intake.
 
 Each one is atomic, validates the account with `full_clean()` before saving, and writes its AccountEvent in the
 same transaction. What must not happen for a change that was rolled back happens on commit: the invitation email,
@@ -18,6 +18,7 @@ deactivates themselves or drops their own admin role (someone else must make tha
 left without an administrator by accident). They raise ValidationError keyed by field, for the form to show.
 """
 
+from datetime import date
 from importlib import import_module
 from urllib.parse import quote
 from uuid import UUID
@@ -26,7 +27,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -35,8 +36,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountAction, AccountEvent
+from directory.access import trainees_of
 from directory.forms import check_role_fits_organization
-from directory.models import Organization, Role, User
+from directory.models import Organization, Role, Training, User, a_year_after
 from referrals.audit import case_access_granted, coordinator_removed
 
 
@@ -294,3 +296,26 @@ def account_change_email(*, by: User, account: User, email: str) -> User:
     }
     transaction.on_commit(lambda: send_email_changed_notice(**notice))
     return account
+
+
+@transaction.atomic
+def training_record(
+    *, by: User, account: User, course: str, completed_on: date, expires_on: date | None = None
+) -> Training:
+    """Record a course `account` completed; without an expiry it is valid for a year. Only for
+    someone whose training `by` records (directory.access.trainees_of): the row, with who recorded it and when, is
+    the audit."""
+    if not trainees_of(by).filter(pk=account.pk).exists():
+        raise PermissionDenied
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": _("The course date cannot be in the future.")})
+    training = Training(
+        user=account,
+        course=course.strip(),
+        completed_on=completed_on,
+        expires_on=expires_on or a_year_after(completed_on),
+        recorded_by=by,
+    )
+    training.full_clean()
+    training.save()
+    return training

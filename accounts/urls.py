@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("<int:pk>/reactivate/", views.user_reactivate, name="user_reactivate"),
     path("<int:pk>/invitation/", views.user_resend_invitation, name="user_resend_invitation"),
+    path("<int:pk>/training/", views.user_training, name="user_training"),
 ]

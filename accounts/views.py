@@ -1,10 +1,13 @@
-"""Managing accounts (admins only): invite, change organization and role, deactivate and reactivate. And each
-person's own notification settings (how they hear of case events), for themselves only.
+"""Managing accounts (admins only): invite, change organization and role, deactivate and reactivate. Training:
+administrators record anyone's, coordinators their own team's, and see it on the list of accounts (a coordinator's
+is their team). And each person's own notification settings (how they hear of case events), for themselves only.
 
 Who may manage accounts is decided in directory/access.py; what each change does (audit row, sessions ended,
 coordinators told) in accounts/services.py. Every change asks the admin for their password again first
 (allauth's re-authentication): a posted change is kept while they type it, then carried out.
 """
+
+from datetime import date
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
@@ -12,13 +15,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
-from accounts.filters import UserFilter
-from accounts.forms import AccountForm, InvitationForm, NotificationsForm
+from accounts.filters import TeamFilter, UserFilter
+from accounts.forms import AccountForm, InvitationForm, NotificationsForm, TrainingForm
 from directory import access
 from directory.manage.common import (
     GET_OR_POST,
@@ -27,7 +32,7 @@ from directory.manage.common import (
     posted,
     render_record_list,
 )
-from directory.models import Role
+from directory.models import Role, a_year_after
 from directory.types import AuthenticatedRequest
 
 HISTORY_LENGTH = 10
@@ -47,18 +52,37 @@ USER_TABLE = RecordTable(
         gettext_lazy("Organization"),
         gettext_lazy("Role"),
         gettext_lazy("Status"),
+        gettext_lazy("Training"),
     ),
     count=ngettext_lazy("%(counter)s account", "%(counter)s accounts", "counter"),
     empty=gettext_lazy("No account matches these filters."),
     row_template="accounts/user_list.html#user_row",
 )
 
+# A coordinator's team: their organization's volunteers and coordinators, with their training.
+TEAM_TABLE = RecordTable(
+    columns=(
+        gettext_lazy("Name and email"),
+        gettext_lazy("Role"),
+        gettext_lazy("Status"),
+        gettext_lazy("Training"),
+    ),
+    count=ngettext_lazy("%(counter)s person", "%(counter)s people", "counter"),
+    empty=gettext_lazy("Nobody matches these filters."),
+    row_template="accounts/user_list.html#team_row",
+)
+
 
 @require_GET
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The accounts, in the directory's list layout (its section tabs include this one)."""
-    access.require_directory_admin(request.user)
-    queryset = access.accounts_manageable_by(request.user).select_related("organization")
+    """The accounts, in the directory's list layout (its section tabs include this one), each with its training
+    status. A coordinator gets their team instead: their organization's volunteers and coordinators, without the
+    directory's tabs, each with a link to record their training."""
+    access.require_account_list(request.user)
+    queryset = access.accounts_listed_for(request.user).with_training().select_related("organization")
+    if not access.is_directory_admin(request.user):
+        context = {"title": _("Your team")}
+        return render_record_list(request, TeamFilter, queryset, TEAM_TABLE, context)
     context = {
         "title": _("Users"),
         "section": "users",
@@ -136,6 +160,40 @@ def user_resend_invitation(request: AuthenticatedRequest, pk: int) -> HttpRespon
         services.send_invitation(account)
         messages.success(request, _("Invitation sent again to %(email)s.") % {"email": account.email})
     return redirect("accounts:user_edit", pk=account.pk)
+
+
+@GET_OR_POST
+@admin_reauthenticated
+def user_training(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A volunteer's or coordinator's training: what is recorded, and a form to record a course. Administrators
+    for anyone, coordinators for their own organization's people (another hub's are a 404: directory/access.py)."""
+    account = access.get_trainee_for_user(request.user, pk)
+    form = TrainingForm(posted(request), initial=_training_initial(request), refill_url=request.path)
+    if form.is_valid():
+        try:
+            training = services.training_record(by=request.user, account=account, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = _("Training recorded for %(person)s, valid until %(date)s.") % {
+                "person": account,
+                "date": date_format(training.expires_on, "DATE_FORMAT"),
+            }
+            messages.success(request, message)
+            return redirect("accounts:user_list")
+    trainings = account.trainings.select_related("recorded_by")
+    context = {"form": form, "account": account, "trainings": trainings, "status": account.training}
+    return render(request, "accounts/training_form.html", context)
+
+
+def _training_initial(request: AuthenticatedRequest) -> dict:
+    """Today's course, valid for a year; or, when the page is asked again with a course date (the form does so as
+    the date changes), that date's expiry."""
+    try:
+        completed_on = date.fromisoformat(request.GET.get("completed_on", ""))
+    except ValueError:
+        completed_on = timezone.localdate()
+    return {"completed_on": completed_on, "expires_on": a_year_after(completed_on)}
 
 
 def email_closed(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,7 @@
 """The demo network, taken from the public post the network started from: organizations, services, hotlines and
 text alerts in an HSDS file (fixtures/directory.json) loaded by the directory's own importer, as a real network's
 directory would be; plus what HSDS has no place for: the resources (guides, apps, funds, toolkits, petitions, articles) and one
-account per role.
+account per role, plus a second volunteer who has no training yet.
 
 The post is kept beside the data as fixtures/source-post.txt, copied from the project's shared context
 (context/source-post.txt: a Stamp NC Blue post written on Valentine's Day during ICE raids across the state), so that
@@ -19,6 +19,7 @@ is now the thing to edit. Its ids are what make seeding idempotent: the importer
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from directory import hsds
-from directory.models import County, Language, Organization, Resource, ResourceKind, Role, User
+from directory.models import County, Language, Organization, Resource, ResourceKind, Role, Training, User
 
 DIRECTORY_FILE = Path(__file__).resolve().parent / "fixtures" / "directory.json"
 SOURCE_POST_FILE = Path(__file__).resolve().parent / "fixtures" / "source-post.txt"
@@ -158,6 +159,7 @@ RETIRED_RESOURCES = ["Mi Maletín legal aid"]
 # (email, display name, organization slug, role)
 USERS = [
     ("volunteer@demo.example", "Vera Volunteer", "el-centro-hispano", Role.VOLUNTEER),
+    ("volunteer2@demo.example", "Uma Untrained", "el-centro-hispano", Role.VOLUNTEER),
     ("coordinator@demo.example", "Carmen Coordinator", "el-centro-hispano", Role.COORDINATOR),
     ("partner@demo.example", "Pablo Partner", "the-hispanic-liaison", Role.PARTNER),
     ("partner2@demo.example", "Paula Partner", "el-refugio", Role.PARTNER),
@@ -270,4 +272,19 @@ def seed_demo(*, password: str) -> list[User]:
             user.set_password(password)
             user.save(update_fields=["password"])
         users.append(user)
+    _train_demo_volunteer(users)
     return users
+
+
+def _train_demo_volunteer(users: list[User]) -> None:
+    """Vera took the intake course about two months before the demo was seeded, as recorded by the coordinator, so
+    she may log cases; Uma has no training, to show what an untrained volunteer sees. Seeding again records
+    nothing while Vera's training is current."""
+    by_email = {user.email: user for user in users}
+    vera = by_email["volunteer@demo.example"]
+    if not vera.training_current():
+        completed_on = timezone.localdate() - timedelta(days=60)
+        coordinator = by_email["coordinator@demo.example"]
+        Training.objects.create(
+            user=vera, course="Rapid response intake", completed_on=completed_on, recorded_by=coordinator
+        )

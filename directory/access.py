@@ -1,7 +1,8 @@
 """Who may manage which part of the directory, decided here and nowhere else.
 
 Admins manage the whole directory and every account. Partner staff edit their own organization's listing and
-services. Everyone else has no business in /manage/. Section pages (lists, "add" pages) answer 403 to people who
+services. Coordinators see their team's accounts and record its training. Everyone else has no business in
+/manage/. Section pages (lists, "add" pages) answer 403 to people who
 cannot use them; a single record someone may not see is a 404, so its existence is not confirmed.
 """
 
@@ -10,6 +11,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from directory.models import (
+    HUB_ROLES,
     Organization,
     OrganizationQuerySet,
     Phone,
@@ -18,6 +20,7 @@ from directory.models import (
     Service,
     TextAlert,
     User,
+    UserQuerySet,
 )
 
 
@@ -97,6 +100,50 @@ def accounts_manageable_by(user) -> QuerySet[User]:
 
 def get_account_for_user(user, pk: int) -> User:
     return get_object_or_404(accounts_manageable_by(user).select_related("organization"), pk=pk)
+
+
+# Training (who may log intake is referrals.policy's; who records the training that allows it is decided here).
+# An administrator records anyone's, a coordinator their own organization's volunteers' and coordinators'; each sees
+# those people's training status on their list of accounts (the coordinator's is their team). Another hub's person
+# is a 404 to a coordinator; the team list is a 403 to everyone else.
+
+
+def is_team_coordinator(user) -> bool:
+    """A coordinator (active, of an organization): sees their team and records its training."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.COORDINATOR
+        and user.organization_id is not None
+    )
+
+
+def require_account_list(user) -> None:
+    """The list of accounts: every account for administrators, their team for coordinators."""
+    if not (is_directory_admin(user) or is_team_coordinator(user)):
+        raise PermissionDenied
+
+
+def accounts_listed_for(user) -> UserQuerySet:
+    if is_directory_admin(user):
+        return User.objects.all()
+    if is_team_coordinator(user):
+        return User.objects.hub_staff(user.organization_id, include_inactive=True)
+    return User.objects.none()
+
+
+def trainees_of(user) -> UserQuerySet:
+    """The people whose training `user` records: volunteers and coordinators (the roles that log intake)."""
+    if is_directory_admin(user):
+        return User.objects.filter(role__in=HUB_ROLES)
+    if is_team_coordinator(user):
+        return User.objects.hub_staff(user.organization_id, include_inactive=True)
+    return User.objects.none()
+
+
+def get_trainee_for_user(user, pk: int) -> User:
+    """A 404 for anyone outside the person's scope (another hub's volunteer, a partner's account)."""
+    return get_object_or_404(trainees_of(user).select_related("organization"), pk=pk)
 
 
 # Review of partners' widenings of their services (directory/manage/coverage.py): the admins' alone.

@@ -2,6 +2,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypedDict, cast, overload
 
@@ -10,7 +11,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, Func, OuterRef, Q, Value
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Lower, NullIf, Replace
 from django.urls import reverse
@@ -282,6 +283,13 @@ class UserQuerySet(models.QuerySet["User"]):
         staff = self.filter(organization=organization, role__in=HUB_ROLES)
         return staff if include_inactive else staff.filter(is_active=True)
 
+    def with_training(self) -> Self:
+        """Each account with `training_expires_on`: the latest expiry of its recorded training (None: none
+        recorded), in the same query, so a list shows everyone's training status without a query per row
+        (`User.training_status` reads it)."""
+        latest = Training.objects.filter(user=OuterRef("pk")).order_by("-expires_on").values("expires_on")[:1]
+        return self.annotate(training_expires_on=Subquery(latest))
+
 
 # Named at module level: mypy's Django plugin can follow `from_queryset` there, not in a class's bases.
 _UserManagerBase = BaseUserManager.from_queryset(UserQuerySet)
@@ -339,6 +347,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
 
     objects = UserManager()
+    # Set by UserQuerySet.with_training(), or by training_status() on first use.
+    training_expires_on: date | None
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -400,6 +410,122 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_absolute_url(self) -> str:
         return reverse("home")
+
+    def training_status(self, on: date | None = None) -> "TrainingStatus":
+        """Whether this person's training is current on `on` (today by default), and until when. Read from
+        `UserQuerySet.with_training()` when the account was loaded with it; otherwise one query, kept on the
+        instance for the rest of the request."""
+        if not hasattr(self, "training_expires_on"):
+            latest = self.trainings.aggregate(latest=models.Max("expires_on"))["latest"]
+            self.training_expires_on = latest
+        return TrainingStatus(expires_on=self.training_expires_on, today=on or timezone.localdate())
+
+    def training_current(self, on: date | None = None) -> bool:
+        return self.training_status(on).is_current
+
+    @property
+    def training(self) -> "TrainingStatus":
+        """Today's training status, for templates."""
+        return self.training_status()
+
+
+def a_year_after(day: date) -> date:
+    """The same date a year later (February 29 becomes February 28): training's default validity."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+# Expiring training is flagged this many days ahead, on My work and the team list.
+TRAINING_WARNING_DAYS = 30
+
+
+class TrainingState(models.TextChoices):
+    NONE = "none", _("No training recorded")
+    CURRENT = "current", _("Current")
+    EXPIRING = "expiring", _("Expires soon")
+    EXPIRED = "expired", _("Expired")
+
+
+@dataclass(frozen=True)
+class TrainingStatus:
+    """A person's training on a given day, from the latest expiry date of their recorded courses. Training counts
+    until the day before it expires: on `expires_on` it has expired."""
+
+    expires_on: date | None
+    today: date
+
+    @property
+    def is_current(self) -> bool:
+        return self.expires_on is not None and self.today < self.expires_on
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until it expires (1: it expires tomorrow); None without training."""
+        return None if self.expires_on is None else (self.expires_on - self.today).days
+
+    @property
+    def state(self) -> str:
+        if self.expires_on is None:
+            return TrainingState.NONE
+        if not self.is_current:
+            return TrainingState.EXPIRED
+        if self.days_left is not None and self.days_left <= TRAINING_WARNING_DAYS:
+            return TrainingState.EXPIRING
+        return TrainingState.CURRENT
+
+    @property
+    def is_expiring(self) -> bool:
+        return self.state == TrainingState.EXPIRING
+
+
+class Training(models.Model):
+    """One course a volunteer or coordinator completed, recorded by an administrator or a coordinator of their
+    hub (accounts.services.training_record). Rows are only added: the list is the history of who recorded what."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="trainings"
+    )
+    course = models.CharField(_("course"), max_length=120)
+    completed_on = models.DateField(_("completed on"))
+    expires_on = models.DateField(
+        _("expires on"), blank=True, help_text=_("Leave empty for one year after the course.")
+    )
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-completed_on", "-created_at"]
+        verbose_name = _("training")
+        verbose_name_plural = _("training records")
+        indexes = [models.Index(fields=["user", "-expires_on"], name="training_user_expiry")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("completed_on")),
+                name="training_expires_after_completion",
+                violation_error_message=_("The training must expire after the date of the course."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.completed_on})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.expires_on is None and self.completed_on is not None:
+            self.expires_on = a_year_after(self.completed_on)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.expires_on is None and self.completed_on is not None:
+            self.expires_on = a_year_after(self.completed_on)
 
 
 # Partner staff may declare at most this many places for a new service, until an admin sets another limit.

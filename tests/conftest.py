@@ -2,7 +2,8 @@
 
 - hub: El Centro Hispano, a hub (does intake) that also takes referrals.
 - partner_org / other_partner_org: two partner organizations.
-- volunteer, coordinator: staff of the hub.
+- volunteer, coordinator: staff of the hub (the volunteer trained for intake two months ago; untrained_volunteer
+  has no training recorded).
 - partner: staff of partner_org; partner2: staff of other_partner_org.
 - network_admin: a network administrator (directory and accounts, no case details).
 - outsider: a volunteer of another hub, who must see nothing of the first hub's cases.
@@ -10,14 +11,16 @@
 
 import os
 import time
+from datetime import date, timedelta
 from importlib import import_module
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.apps import apps as django_apps
 from django.test import Client
+from django.utils import timezone
 
-from directory.models import Organization, Role, User
+from directory.models import Organization, Role, Training, User
 
 # Playwright's sync API keeps an event loop running in the test thread; Django's ORM refuses to run in a thread
 # with a running loop unless told it is safe, which it is here (one test thread, no async code of ours).
@@ -85,9 +88,26 @@ def other_hub(db) -> Organization:
     return make_org("comunidad-colectiva", "Comunidad Colectiva", hub=True)
 
 
+def train(user: User, *, completed_on: date | None = None, expires_on: date | None = None) -> Training:
+    """Record an intake course for `user`: by default two months ago, valid for a year (volunteers log intake only
+    with current training)."""
+    completed_on = completed_on or timezone.localdate() - timedelta(days=60)
+    return Training.objects.create(
+        user=user, course="Rapid response intake", completed_on=completed_on, expires_on=expires_on
+    )
+
+
 @pytest.fixture
 def volunteer(hub) -> User:
-    return make_user("vera@example.org", hub, Role.VOLUNTEER, display_name="Vera")
+    """Trained: the intake course two months ago, so they may log cases."""
+    user = make_user("vera@example.org", hub, Role.VOLUNTEER, display_name="Vera")
+    train(user)
+    return user
+
+
+@pytest.fixture
+def untrained_volunteer(hub) -> User:
+    return make_user("uma@example.org", hub, Role.VOLUNTEER, display_name="Uma")
 
 
 @pytest.fixture
@@ -112,7 +132,10 @@ def network_admin(hub) -> User:
 
 @pytest.fixture
 def outsider(other_hub) -> User:
-    return make_user("otto@example.org", other_hub, Role.VOLUNTEER, display_name="Otto")
+    """Trained, so that what keeps them out of the first hub's cases is the hub, not their training."""
+    user = make_user("otto@example.org", other_hub, Role.VOLUNTEER, display_name="Otto")
+    train(user)
+    return user
 
 
 def client_for(user: User, *, reauthenticated: bool = False) -> Client:

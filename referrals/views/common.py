@@ -1,17 +1,20 @@
-"""What every case view shares: no caching of case pages, and turning a service's refusal into a message."""
+"""What every case view shares: no caching of case pages, turning a service's refusal into a message, and the
+intake gate (role, then a volunteer's training)."""
 
 from functools import wraps
 
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from directory.models import Role, TrainingStatus, User
 from directory.types import AuthenticatedRequest
 from referrals import policy, services
 
@@ -43,9 +46,37 @@ def acting(view):
     return require_POST(wrapper)
 
 
+class TrainingRequired(ImmediateHttpResponse, PermissionDenied):
+    """A volunteer without current training asked for intake: answered with the page that says why and whom to
+    ask (allauth's AccountMiddleware returns an ImmediateHttpResponse's response). Were that middleware ever
+    removed, it would still be what it also is: a PermissionDenied, a plain 403."""
+
+
 def require_intake(request: AuthenticatedRequest) -> None:
+    """Intake views ask this first (GET and POST of the form, the duplicate-phone hint): a 403 for roles that
+    never log intake, and for a volunteer without current training the page explaining it."""
     if not policy.may_create_referral(request.user):
         raise PermissionDenied
+    if (training := policy.intake_training_missing(request.user)) is not None:
+        raise TrainingRequired(training_required_response(request, training))
+
+
+def training_required_response(request: AuthenticatedRequest, training: TrainingStatus) -> HttpResponse:
+    """Why this volunteer cannot log a case (no training recorded, or since when it has expired) and who records
+    training: their hub's coordinators, by name and email, or the network's administrators if the hub has none."""
+    user = request.user
+    order = ("display_name", "email")
+    assert user.organization is not None  # may_create_referral: hub staff only
+    coordinators = list(
+        User.objects.hub_staff(user.organization).filter(role=Role.COORDINATOR).order_by(*order)
+    )
+    admins = (
+        [] if coordinators else list(User.objects.filter(role=Role.ADMIN, is_active=True).order_by(*order))
+    )
+    context = {"training": training, "coordinators": coordinators, "admins": admins, "hub": user.organization}
+    response = render(request, "referrals/training_required.html", context, status=403)
+    add_never_cache_headers(response)
+    return response
 
 
 def int_or_404(value) -> int:

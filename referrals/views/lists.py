@@ -38,6 +38,9 @@ def my_work(request: AuthenticatedRequest) -> HttpResponse:
         ]
         if policy.may_see_escalations(user):
             context["escalations"] = escalation_rows(selectors.escalations(user)[:PAGE_SIZE])
+        if policy.needs_training_for_intake(user):
+            # Missing, expired or expiring within a month, the volunteer's training is said at the top.
+            context["training"] = user.training_status(today)
     elif policy.may_use_queue(user):
         context["queue"] = selectors.partner_queue(user)[:PAGE_SIZE]
     return render(request, "referrals/my_work.html", {**context, "today": today, **_role_sections(user)})

@@ -51,8 +51,9 @@ def test_it_shows_who_has_not_chosen_a_password_yet(network_admin, hub):
     assert "Invited" in body
 
 
-@pytest.mark.parametrize("persona", ["volunteer", "coordinator", "outsider", "partner"])
+@pytest.mark.parametrize("persona", ["volunteer", "outsider", "partner"])
 def test_it_is_for_admins_only(request, persona):
+    """Coordinators get their team there instead (tests/accounts/test_training.py)."""
     assert client_for(request.getfixturevalue(persona)).get(URL).status_code == 403
 
 
@@ -72,7 +73,7 @@ def test_it_takes_the_same_number_of_queries_for_1_or_50_accounts(
     for number in range(49):
         make_user(f"person{number}@example.org", partner_org, Role.PARTNER, mfa=False)
     # The page's own queries: the count of rows; the filter's organizations; the page of accounts (with
-    # their organization).
+    # their organization and their latest training expiry).
     with django_assert_num_queries(len(one_row)):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == 50

@@ -7,11 +7,21 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from demo.data import RESOURCES, USERS
-from directory.models import Organization, Phone, Resource, ResourceKind, Role, Service, TextAlert, User
+from directory.models import (
+    Organization,
+    Phone,
+    Resource,
+    ResourceKind,
+    Role,
+    Service,
+    TextAlert,
+    Training,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 
-DEMO_MODELS = [Organization, Service, Phone, TextAlert, Resource, User]
+DEMO_MODELS = [Organization, Service, Phone, TextAlert, Resource, User, Training]
 
 
 def snapshot() -> list:
@@ -116,6 +126,31 @@ def test_the_demo_accounts_work_at_a_hub_and_two_different_partners(settings):
         User.objects.get(email="partner@demo.example").organization
         != User.objects.get(email="partner2@demo.example").organization
     )
+
+
+def test_the_demo_volunteer_is_trained_and_the_second_one_is_not(settings):
+    settings.DEBUG = True
+    with time_machine.travel(datetime.datetime(2031, 5, 1, 12, tzinfo=datetime.UTC), tick=False):
+        call_command("seed_demo")
+        vera = User.objects.get(email="volunteer@demo.example")
+        training = vera.trainings.get()
+        assert (training.course, training.completed_on, training.expires_on) == (
+            "Rapid response intake",
+            datetime.date(2031, 3, 2),
+            datetime.date(2032, 3, 2),
+        )
+        assert training.recorded_by.email == "coordinator@demo.example"
+        assert vera.training_current()
+        uma = User.objects.get(email="volunteer2@demo.example")
+        assert (uma.display_name, uma.role, uma.training_current()) == (
+            "Uma Untrained",
+            Role.VOLUNTEER,
+            False,
+        )
+    # A year on, the demo volunteer's training has expired: seeding again records a new course.
+    with time_machine.travel(datetime.datetime(2032, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
+        call_command("seed_demo")
+        assert User.objects.get(email="volunteer@demo.example").training_current()
 
 
 def test_seeding_twice_writes_nothing_the_second_time(settings):

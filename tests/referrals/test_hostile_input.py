@@ -8,7 +8,7 @@ import pytest
 from directory.models import Role
 from referrals import services
 from referrals.models import FollowUp, Note, Referral, Routing
-from tests.conftest import client_for, make_user
+from tests.conftest import client_for, make_user, train
 from tests.referrals.test_integrity import intake_post
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,7 @@ def test_an_intake_token_reused_by_another_volunteer_of_the_hub_does_not_lead_to
     volunteer, hub, durham, spanish
 ):
     other = make_user("vicky@example.org", hub, Role.VOLUNTEER, display_name="Vicky")
+    train(other)
     token = str(uuid.uuid4())
     client_for(volunteer).post("/referrals/new/", intake_post(durham, spanish, token))
     theirs = Referral.objects.get()
