@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.csv_export import csv_response
-from directory.access import services_editable_by
+from directory.access import is_team_coordinator, services_editable_by
 from directory.models import User
 from directory.types import AuthenticatedRequest
 from referrals import audit, policy, selectors
@@ -55,6 +55,8 @@ def _role_sections(user: User) -> dict[str, bool]:
         "sees_hub_cases": policy.may_see_escalations(user),
         "uses_queue": policy.may_use_queue(user),
         "is_admin": policy.is_network_admin(user),
+        # Their team's accounts and training (accounts/): linked from here, a coordinator's top bar being full.
+        "sees_team": is_team_coordinator(user),
     }
 
 

@@ -149,7 +149,7 @@ def test_the_team_list_is_for_coordinators_and_administrators(request, persona):
     assert client_for(request.getfixturevalue(persona)).get(LIST).status_code == 403
 
 
-def test_the_top_bar_links_coordinators_to_their_team(coordinator, volunteer):
+def test_my_work_links_coordinators_to_their_team(coordinator, volunteer):
     assert 'href="/manage/users/"' in client_for(coordinator).get("/").content.decode()
     assert 'href="/manage/users/"' not in client_for(volunteer).get("/").content.decode()
 

@@ -58,11 +58,11 @@ def test_partner_staff_see_their_listing_in_the_top_bar(partner):
     ("persona", "labels"),
     [
         ("volunteer", ["My work", "New case", "Cases"]),
-        # Team: the coordinator's team and its training (/manage/users/, their own people only).
-        ("coordinator", ["My work", "New case", "Cases", "Escalations", "Team", "Reports", "Access log"]),
+        ("coordinator", ["My work", "New case", "Cases", "Escalations", "Reports", "Access log"]),
     ],
 )
 def test_intake_staff_see_no_directory_links(request, persona, labels):
     response = client_for(request.getfixturevalue(persona)).get("/")
     assert nav_labels(response) == labels
+    # My work links a coordinator to their team's accounts and training (/manage/users/, their own people only).
     assert "/manage/" not in response.content.decode().replace('href="/manage/users/"', "")
