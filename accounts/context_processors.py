@@ -55,6 +55,8 @@ def navigation(request: HttpRequest) -> dict:
             items.append(NavItem(reverse("referrals:create"), _("New case")))
         if policy.may_list_cases(user):
             items.append(NavItem(reverse("referrals:list"), _("Cases")))
+        if policy.may_see_incidents(user):
+            items.append(NavItem(reverse("referrals:incident_list"), _("Incidents")))
         if policy.may_use_queue(user):
             items.append(NavItem(reverse("referrals:queue"), _("Queue"), _new_in_queue(user)))
         if access.is_listing_editor(user):

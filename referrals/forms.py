@@ -1,6 +1,9 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import formats
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.forbidden import no_forbidden_content
@@ -8,11 +11,49 @@ from core.phones import parse_family_phone
 from directory.forms import BoundedInputMixin, model_choice_field
 from directory.models import County, Language, ServiceCategory, User
 from referrals import policy
-from referrals.models import DeclineReason, ReferralOutcome, RoutingOutcome, Urgency
-from referrals.services import MAX_LENGTH, PhoneAnswer
+from referrals.models import DeclineReason, Incident, ReferralOutcome, RoutingOutcome, Urgency
+from referrals.services import INCIDENT_DESCRIPTION_LENGTH, MAX_LENGTH, PhoneAnswer
 
 
-class IntakeForm(BoundedInputMixin, forms.Form):
+class IncidentChoiceField(forms.ModelChoiceField):
+    """An incident shown by its description, county and date: "Workplace raid · Durham · Mar 3, 2027, 6:10 AM"."""
+
+    def label_from_instance(self, obj: Incident) -> str:
+        when = formats.date_format(obj.occurred_at, "SHORT_DATETIME_FORMAT")
+        return f"{obj.description} · {obj.county.name} · {when}"
+
+
+def incident_field_for(field: forms.Field, user, *, county_first=None) -> None:
+    """Offer the person's hub's open incidents: those of `county_first` (the county the form starts from, the one
+    of the volunteer's last case) first, each group newest first. The form cannot know the county picked on it
+    without JavaScript, and on a raid night the volunteer's last county is the raid's."""
+    assert isinstance(field, forms.ModelChoiceField)
+    incidents = policy.incident_choices(user)
+    if county_first:
+        incidents = incidents.annotate(
+            other_county=Case(
+                When(county_id=county_first, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        ).order_by("other_county", "-occurred_at", "-pk")
+    field.queryset = incidents
+
+
+class IncidentChoicesMixin:
+    """For a form with an `incident` field: the incidents it offers, read once (one query) for both the template's
+    "any to offer?" and the drawing of the select (which would otherwise read them again)."""
+
+    fields: dict[str, forms.Field]
+
+    @cached_property
+    def incident_choices(self) -> list[Incident]:
+        field = self.fields["incident"]
+        assert isinstance(field, IncidentChoiceField) and field.queryset is not None
+        incidents = list(field.queryset)
+        field.choices = [("", field.empty_label), *((i.pk, field.label_from_instance(i)) for i in incidents)]
+        return incidents
+
+
+class IntakeForm(IncidentChoicesMixin, BoundedInputMixin, forms.Form):
     """What a volunteer asks a family on the phone: the minimum needed to route their needs. Nothing else."""
 
     county = forms.ModelChoiceField(County.objects.all(), label=_("County"), empty_label=_("Choose a county"))
@@ -77,10 +118,19 @@ class IntakeForm(BoundedInputMixin, forms.Form):
         required=False,
         empty_label=_("Same as above"),
     )
+    incident = IncidentChoiceField(
+        Incident.objects.none(),
+        label=_("Incident"),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("The raid or event that hit this family, if the hub recorded one."),
+    )
     intake_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, county_first=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:
+            incident_field_for(self.fields["incident"], user, county_first=county_first)
         self.fields["language"].initial = (
             Language.objects.filter(code="es").values_list("pk", flat=True).first()
         )
@@ -204,3 +254,35 @@ class ServiceSearchForm(BoundedInputMixin, forms.Form):
     category = forms.ModelChoiceField(
         ServiceCategory.objects.all(), label=_("Kind of help"), required=False, empty_label=_("Any kind")
     )
+
+
+class IncidentForm(BoundedInputMixin, forms.Form):
+    """What a coordinator records of an event: where, when, and a few neutral words that name it."""
+
+    county = forms.ModelChoiceField(County.objects.all(), label=_("County"), empty_label=_("Choose a county"))
+    occurred_at = forms.DateTimeField(
+        label=_("When it happened"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    description = forms.CharField(
+        label=_("Short description"),
+        max_length=INCIDENT_DESCRIPTION_LENGTH,
+        validators=[no_forbidden_content],
+        help_text=_(
+            "Its name on every page, partners' too: what and where, such as “Workplace raid at a poultry plant”. "
+            "Never a person's name or anything about a family."
+        ),
+    )
+
+
+class LinkIncidentForm(IncidentChoicesMixin, BoundedInputMixin, forms.Form):
+    """Link a case to one of the hub's open incidents, or to none."""
+
+    incident = IncidentChoiceField(
+        Incident.objects.none(), label=_("Incident"), required=False, empty_label=_("None")
+    )
+
+    def __init__(self, *args, user, county_first=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        incident_field_for(self.fields["incident"], user, county_first=county_first)

@@ -60,10 +60,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from directory.models import HUB_ROLES, Role, User
+from directory.models import HUB_ROLES, Role, TrainingStatus, User
 from referrals.models import (
     AccessAction,
     Consent,
+    Incident,
+    IncidentStatus,
     Need,
     Note,
     Referral,
@@ -137,8 +139,25 @@ def opens_cases(account: User) -> bool:
 
 
 def may_create_referral(user) -> bool:
-    """Intake: volunteers and coordinators of an organization that does intake."""
+    """Intake: volunteers and coordinators of an organization that does intake. Volunteers also need current
+    training (`intake_training_missing`), which the intake views ask next, so that they can say why."""
     return is_hub_staff(user) and user.organization.is_hub
+
+
+def needs_training_for_intake(user) -> bool:
+    """Only currently trained volunteers log intake (DESIGN.md). Coordinators are the ones who record training
+    and answer for their hub's intake, so the rule is not theirs: a hub is never left with nobody able to log a
+    family because a coordinator's certificate lapsed."""
+    return is_hub_staff(user) and user.role == Role.VOLUNTEER
+
+
+def intake_training_missing(user) -> TrainingStatus | None:
+    """The volunteer's training status when it stops them logging intake (none recorded, or expired), None when
+    nothing does. One query the first time it is asked in a request (User.training_status)."""
+    if not needs_training_for_intake(user):
+        return None
+    status = user.training_status()
+    return None if status.is_current else status
 
 
 def may_list_cases(user) -> bool:
@@ -258,7 +277,7 @@ def get_referral_for_user(user, reference: str, *, write: bool = False) -> Refer
     """The referral if the user may see it (404 otherwise); with write=True, 403 for those who may only look."""
     referral = get_object_or_404(
         visible_referrals(user, Referral.objects.all()).select_related(
-            "hub", "county", "language", "created_by", "assigned_to"
+            "hub", "county", "language", "created_by", "assigned_to", "incident"
         ),
         reference=reference,
     )
@@ -457,6 +476,82 @@ def person_shown(user, referral: Referral, person: User) -> str:
     if manages(user, referral) or person.organization_id == user.organization_id:
         return str(person)
     return person.organization.name if person.organization is not None else ""
+
+
+# Incidents: one event (a raid, a checkpoint) many families are linked to.
+#
+# | action                              | volunteer          | coordinator | partner                                |
+# |-------------------------------------|--------------------|-------------|----------------------------------------|
+# | record, close or reopen an incident | N                  | hub         | N                                      |
+# | link a case to one of the hub's     | own cases          | hub         | N                                      |
+# | see an incident's page              | hub's, own cases   | hub         | name and date, own routed needs only   |
+#
+# Another hub's incident is a 404, as is an incident a partner has no routed need of.
+
+
+def may_see_incidents(user) -> bool:
+    """The incident list and the war room: hub staff of an organization that does intake."""
+    return is_hub_staff(user) and user.organization.is_hub
+
+
+def may_record_incident(user) -> bool:
+    """Record a new incident: coordinators of a hub."""
+    return is_coordinator(user) and user.organization.is_hub
+
+
+def may_close_incident(user, incident: Incident) -> bool:
+    """Close or reopen an incident: the coordinators of its hub."""
+    return is_coordinator(user) and incident.hub_id == user.organization_id
+
+
+def incidents_visible_to[QS: QuerySet[Incident]](user, queryset: QS) -> QS:
+    """Hub staff see their hub's incidents; a partner those with a need routed to its organization; nobody else any."""
+    if is_hub_staff(user):
+        return queryset.filter(hub_id=user.organization_id)
+    if is_partner_staff(user):
+        routed = Routing.objects.filter(
+            need__referral__incident=OuterRef("pk"), organization_id=user.organization_id
+        )
+        return queryset.filter(Exists(routed))
+    return queryset.none()
+
+
+def get_incident_for_user(user, incident_id: int) -> Incident:
+    """The incident if the person may see it, a 404 otherwise (another hub's, or a partner with no need of it)."""
+    return get_object_or_404(
+        incidents_visible_to(user, Incident.objects.select_related("hub", "county")), pk=incident_id
+    )
+
+
+def incident_choices(user) -> QuerySet[Incident]:
+    """The incidents a case may be linked to by this person: their hub's open ones (none for anyone else)."""
+    if not is_hub_staff(user):
+        return Incident.objects.none()
+    return Incident.objects.filter(hub_id=user.organization_id, status=IncidentStatus.OPEN).select_related(
+        "county"
+    )
+
+
+def may_link_incident(user, referral: Referral, incident: Incident | None) -> bool:
+    """Link a case to an incident (or unlink it): hub staff who manage the case, to an open incident of its hub."""
+    if not manages(user, referral):
+        return False
+    return incident is None or (incident.hub_id == referral.hub_id and incident.is_open)
+
+
+def incident_referrals[QS: QuerySet[Referral]](user, incident: Incident, queryset: QS) -> QS:
+    """The linked families a person sees on an incident's page: those of the cases they may open (a coordinator
+    all, a volunteer their own). Partners see needs, not families (`incident_routings`)."""
+    if not is_hub_staff(user):
+        return queryset.none()
+    return visible_referrals(user, queryset).filter(incident=incident)
+
+
+def incident_routings(user, incident: Incident, queryset: QuerySet[Routing]) -> QuerySet[Routing]:
+    """What a partner sees of an incident: the routings to its own organization of the linked needs."""
+    if not is_partner_staff(user):
+        return queryset.none()
+    return queryset.filter(need__referral__incident=incident, organization_id=user.organization_id)
 
 
 # Search, the access log and the export.

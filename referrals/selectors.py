@@ -3,13 +3,27 @@
 Each takes the person and returns a queryset already scoped by the policy, with what its page shows joined or
 prefetched, so a page costs the same few queries whatever the number of rows."""
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
+from directory.models import ServiceCategory
 from referrals import policy
-from referrals.models import LIVE_ROUTING, Need, NeedStatus, Referral, ReferralStatus, Routing, RoutingStatus
+from referrals.models import (
+    LIVE_ROUTING,
+    Incident,
+    IncidentStatus,
+    Need,
+    NeedStatus,
+    Referral,
+    ReferralStatus,
+    Routing,
+    RoutingStatus,
+    Urgency,
+)
 
 
 def case_list(filtered, user):
@@ -31,7 +45,9 @@ def partner_queue(user):
     """Routings to the partner's organization: pending first by deadline, then accepted, then the rest."""
     return (
         Routing.objects.filter(organization_id=user.organization_id)
-        .select_related("need__category", "need__referral__county", "need__referral__language")
+        .select_related(
+            "need__category", "need__referral__county", "need__referral__language", "need__referral__incident"
+        )
         .order_by(
             # pending (0), accepted (1), ended (2)
             _status_rank(),
@@ -93,3 +109,139 @@ def open_cases_with_same_phone(user, referral: Referral) -> dict:
     visible = list(policy.duplicate_hint_scope(user, others).values_list("reference", flat=True))
     hidden = others.count() - len(visible) if policy.counts_hidden_duplicates(user) else 0
     return {"visible": visible, "hidden": hidden}
+
+
+# Incidents.
+
+
+def incident_list(user):
+    """The hub's incidents the person may see, open ones first, each newest first, with its number of families
+    (of the cases the person may open)."""
+    families = policy.visible_referrals(user, Referral.objects.filter(incident=OuterRef("pk")))
+    return (
+        policy.incidents_visible_to(user, Incident.objects.select_related("county"))
+        .annotate(
+            families=Subquery(
+                families.order_by().values("incident").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            open_rank=Case(When(status=IncidentStatus.OPEN, then=Value(0)), default=Value(1)),
+        )
+        .order_by("open_rank", "-occurred_at", "-pk")
+    )
+
+
+# Where a need of an incident stands, from its latest routing: one state per need, so each row adds up.
+NEED_STATES = {
+    "unrouted": pgettext_lazy("need state", "Not sent"),
+    "pending": pgettext_lazy("need state", "Waiting"),
+    "overdue": pgettext_lazy("need state", "Overdue"),
+    "declined": pgettext_lazy("need state", "Declined"),
+    "accepted": pgettext_lazy("need state", "Accepted"),
+    "completed": pgettext_lazy("need state", "Completed"),
+    "closed": pgettext_lazy("need state", "Closed"),
+}
+URGENCY_RANK: dict[str, int] = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
+
+
+def need_state(need: Need, now) -> str:
+    """unrouted (open, never sent or its routing withdrawn), pending, overdue (past its deadline, or recorded as not
+    answered in time), declined, accepted, completed; closed: withdrawn or closed as unmet without a completion."""
+    routing = need.latest_routing
+    if routing is not None and routing.status == RoutingStatus.COMPLETED:
+        return "completed"
+    if not need.is_open:
+        return "closed"
+    if routing is None or routing.status == RoutingStatus.WITHDRAWN:
+        return "unrouted"
+    if routing.status == RoutingStatus.PENDING:
+        return "overdue" if routing.deadline <= now else "pending"
+    if routing.status == RoutingStatus.EXPIRED:
+        return "overdue"
+    return str(routing.status)  # declined, accepted
+
+
+@dataclass
+class CategoryRow:
+    category: ServiceCategory | None  # None: the totals
+    counts: list[int]  # in NEED_STATES' order
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass
+class IncidentBoard:
+    """The live part of an incident's page, for hub staff: the linked families (those the person may open), the
+    needs that wait for a decision now (the escalations' rule), and the needs by kind of help and state."""
+
+    families: list[Referral]
+    decide_now: list[Need]
+    by_category: list[CategoryRow]
+    totals: CategoryRow
+    states: list = field(default_factory=lambda: list(NEED_STATES.values()))
+
+
+def incident_board(user, incident: Incident) -> IncidentBoard:
+    """Three queries for the families (cases with county, needs with category, routings with organization) and one
+    for which of their needs are escalations, whatever the number of families."""
+    now = timezone.now()
+    families = list(
+        policy.incident_referrals(user, incident, Referral.objects.all())
+        .select_related("county")
+        .prefetch_related(policy.prefetch_needs_for(user))
+        .order_by("-created_at")
+    )
+    # The escalations' own rule (declined, expired, overdue, or never sent 30 minutes on), read for this incident.
+    escalated = set(
+        escalations(user).filter(referral__incident=incident).order_by().values_list("pk", flat=True)
+    )
+    decide_now: list[Need] = []
+    by_category: dict[object, tuple[ServiceCategory, dict[str, int]]] = {}
+    totals = dict.fromkeys(NEED_STATES, 0)
+    for referral in families:
+        referral.decide_now = False
+        referral.need_rows = []
+        for need in referral.needs.all():
+            need.referral = referral  # loaded: no query per need
+            state = need_state(need, now)
+            need.state = state
+            need.state_label = NEED_STATES[state]
+            referral.need_rows.append(need)
+            counts = by_category.setdefault(need.category_id, (need.category, dict.fromkeys(NEED_STATES, 0)))[
+                1
+            ]
+            counts[state] += 1
+            totals[state] += 1
+            if need.pk in escalated:
+                routings = sorted(need.routings.all(), key=lambda routing: routing.created_at)
+                need.dropped = routings[-1] if routings else None
+                dropped = need.dropped
+                need.waiting_since = (dropped.ended_at or dropped.deadline) if dropped else need.created_at
+                decide_now.append(need)
+                referral.decide_now = True
+    # What needs a decision now first, then the most urgent, then the newest (the order they were read in).
+    families.sort(key=lambda referral: (not referral.decide_now, URGENCY_RANK.get(referral.urgency, 9)))
+    decide_now.sort(key=lambda need: need.waiting_since)
+    rows = [
+        CategoryRow(category, [counts[state] for state in NEED_STATES])
+        for category, counts in sorted(by_category.values(), key=lambda row: (row[0].position, row[0].pk))
+    ]
+    return IncidentBoard(
+        families=families,
+        decide_now=decide_now,
+        by_category=rows,
+        totals=CategoryRow(None, [totals[state] for state in NEED_STATES]),
+    )
+
+
+def incident_partner_routings(user, incident: Incident):
+    """What a partner sees of an incident: its organization's routings of the linked needs, in the queue's order."""
+    return policy.incident_routings(
+        user,
+        incident,
+        Routing.objects.select_related(
+            "need__category", "need__referral__county", "need__referral__language"
+        ),
+    ).order_by(_status_rank(), "deadline")

@@ -24,6 +24,8 @@ from referrals.models import (
     DeclineReason,
     EventKind,
     FollowUp,
+    Incident,
+    IncidentStatus,
     Need,
     NeedStatus,
     Note,
@@ -137,11 +139,15 @@ def referral_create(
     consent_categories: Iterable[ServiceCategory] = (),
     consent_language: Language | None = None,
     intake_token: uuid.UUID | None = None,
+    incident: Incident | None = None,
 ) -> Referral:
-    """Log a family's needs. The same intake token twice (a double tap, a resent form) gives the same referral."""
+    """Log a family's needs. The same intake token twice (a double tap, a resent form) gives the same referral.
+    `incident`: the event that hit the family (an open incident of the person's hub), if any."""
     _require(policy.may_create_referral(user))
     hub_id = user.organization_id
     assert hub_id is not None  # may_create_referral refuses anyone without an organization
+    if incident is not None and not (incident.hub_id == hub_id and incident.is_open):
+        raise ValidationError(_("That incident is closed or not your hub's: choose another one."))
     _check_length(contact_name=contact_name, contact_phone=contact_phone, best_times=best_times, notes=notes)
     _check_content(contact_name=contact_name, best_times=best_times, notes=notes)
     if intake_token is not None:
@@ -166,6 +172,7 @@ def referral_create(
         created_by=user,
         assigned_to=policy.assignee_on_intake(user),
         intake_token=intake_token,
+        incident=incident,
     )
     referral.full_clean(exclude=["intake_token"])
     try:
@@ -179,6 +186,8 @@ def referral_create(
         return existing
     Need.objects.bulk_create([Need(referral=referral, category=category) for category in categories])
     _event(referral, EventKind.CREATED, user, to_status=ReferralStatus.OPEN)
+    if incident is not None:
+        _event(referral, EventKind.INCIDENT_LINKED, user)
     if consent:
         record = Consent.objects.create(
             referral=referral, explained_in=consent_language or language, recorded_by=user
@@ -730,3 +739,57 @@ def referral_erase_expired(*, referral: Referral) -> bool:
     _erase_personal_data(referral)
     _event(referral, EventKind.PURGED, None)
     return True
+
+
+# Incidents.
+
+INCIDENT_DESCRIPTION_LENGTH = 120
+
+
+@transaction.atomic
+def incident_create(*, user: User, county: County, occurred_at: datetime, description: str) -> Incident:
+    """Record an event (a raid, a checkpoint) for the coordinator's hub. The description is its name: short and
+    neutral, refused if it holds what notes may not (core.forbidden)."""
+    _require(policy.may_record_incident(user))
+    assert user.organization_id is not None  # may_record_incident refuses anyone without an organization
+    description = description.strip()
+    if not description:
+        raise ValidationError(_("Describe the incident in a few words."))
+    MaxLengthValidator(INCIDENT_DESCRIPTION_LENGTH)(description)
+    _check_content(description=description)
+    incident = Incident(
+        hub_id=user.organization_id,
+        county=county,
+        occurred_at=occurred_at,
+        description=description,
+        created_by=user,
+    )
+    incident.full_clean()
+    incident.save()
+    return incident
+
+
+@transaction.atomic
+def incident_set_open(*, user: User, incident: Incident, is_open: bool) -> Incident:
+    """Close an incident (no more cases linked to it; its page stays) or reopen it."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require(policy.may_close_incident(user, incident))
+    if incident.is_open == is_open:
+        raise Conflict
+    incident.status = IncidentStatus.OPEN if is_open else IncidentStatus.CLOSED
+    incident.closed_at = None if is_open else timezone.now()
+    incident.save(update_fields=["status", "closed_at"])
+    return incident
+
+
+@transaction.atomic
+def referral_link_incident(*, user: User, referral: Referral, incident: Incident | None) -> Referral:
+    """Link a case to an open incident of its hub, or (None) unlink it; written to the timeline."""
+    referral = _lock_referral(referral)
+    _require(policy.may_link_incident(user, referral, incident))
+    if referral.incident_id == (incident.pk if incident else None):
+        return referral
+    referral.incident = incident
+    referral.save(update_fields=["incident", "updated_at"])
+    _event(referral, EventKind.INCIDENT_LINKED if incident else EventKind.INCIDENT_UNLINKED, user)
+    return referral

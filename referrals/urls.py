@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals.views import cases, lists, routings, search
+from referrals.views import cases, incidents, lists, routings, search
 
 app_name = "referrals"
 
@@ -13,7 +13,14 @@ urlpatterns = [
     path("export.csv", lists.export_csv, name="export"),
     path("search/", search.case_search, name="search"),
     path("new/same-phone/", search.same_phone, name="same_phone"),
+    path("incidents/", incidents.incident_list, name="incident_list"),
+    path("incidents/new/", incidents.incident_create, name="incident_create"),
+    path("incidents/<int:incident_id>/", incidents.incident_detail, name="incident_detail"),
+    path("incidents/<int:incident_id>/live/", incidents.incident_live, name="incident_live"),
+    path("incidents/<int:incident_id>/close/", incidents.incident_close, name="incident_close"),
+    path("incidents/<int:incident_id>/reopen/", incidents.incident_reopen, name="incident_reopen"),
     path("<str:reference>/", cases.referral_detail, name="detail"),
+    path("<str:reference>/incident/", incidents.link_incident, name="link_incident"),
     path("<str:reference>/needs/<int:need_id>/route/", routings.route_need, name="route"),
     path("<str:reference>/needs/<int:need_id>/reroute/", routings.reroute_need, name="reroute"),
     path("<str:reference>/needs/<int:need_id>/withdraw/", routings.withdraw_need, name="withdraw_need"),

@@ -19,15 +19,24 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateTimeField,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
+    IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import RowNumber, TruncWeek
+from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import County, Organization, Service, ServiceCategory, ServiceChange
@@ -41,7 +50,7 @@ from referrals.models import (
     RoutingOutcome,
     RoutingStatus,
 )
-from reports.stats import Spread, spreads
+from reports.stats import Spread, interpolate, spreads
 
 # Shading of the unmet-needs map: a county's count of unmet or unserved needs falls in one of these classes.
 SHADE_LIMITS = (1, 5, 10)  # 0 = none; 1-4; 5-9; 10 or more
@@ -421,3 +430,91 @@ def partner_figures(routings: QuerySet[Routing], organization_id, filters: Filte
         answer_time=answer_time,
         capacity=capacity,
     )
+
+
+@dataclass
+class IncidentRow:
+    """One incident on the hub report: its families and needs, and the median time from a family's intake to the
+    first answer (accepted or declined) any organization gave one of its needs."""
+
+    incident_id: int
+    description: str
+    occurred_at: datetime
+    county: str
+    families: int
+    needs: int
+    answered: int  # families with a first answer
+    first_answer: timedelta | None  # the median over `answered` families
+
+    @property
+    def url(self) -> str:
+        return reverse("referrals:incident_detail", kwargs={"incident_id": self.incident_id})
+
+
+def incident_figures(cases: QuerySet[Referral], filters: Filters) -> list[IncidentRow]:
+    """The incidents of the scoped cases that occurred in the period, newest first. One query, whatever the number of
+    families: each linked case with its needs counted and its first answer, numbered within its incident by that
+    time (window functions, as `stats.spreads`), keeping only the rows a median needs and each incident's first."""
+    first_answer = (
+        Routing.objects.filter(need__referral=OuterRef("pk"))
+        .filter(_answered())
+        .order_by()
+        .values("need__referral")
+        .annotate(first=Min("responded_at"))
+        .values("first")
+    )
+    need_count = (
+        Need.objects.filter(referral=OuterRef("pk"))
+        .order_by()
+        .values("referral")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    partition = [F("incident_id")]
+    ranked = (
+        cases.filter(incident__isnull=False)
+        .filter(incident__occurred_at__gte=filters.since, incident__occurred_at__lt=filters.until)
+        .order_by()
+        .annotate(
+            _needs=Subquery(need_count, output_field=IntegerField()),
+            _duration=ExpressionWrapper(
+                Subquery(first_answer, output_field=DateTimeField()) - F("created_at"),
+                output_field=DurationField(),
+            ),
+        )
+        .annotate(
+            _families=Window(Count("pk"), partition_by=partition),
+            _answered=Window(Count("_duration"), partition_by=partition),
+            _all_needs=Window(Sum("_needs"), partition_by=partition),
+            _rank=Window(
+                RowNumber(),
+                partition_by=partition,
+                order_by=[F("_duration").asc(nulls_last=True), F("pk").asc()],
+            ),
+        )
+    )
+    low = (F("_answered") - 1) * 50 / 100 + 1
+    rows = ranked.filter(Q(_rank=1) | Q(_rank=low) | Q(_rank=low + 1)).values_list(
+        "incident_id",
+        "incident__description",
+        "incident__occurred_at",
+        "incident__county__name",
+        "_families",
+        "_all_needs",
+        "_answered",
+        "_rank",
+        "_duration",
+    )
+    found: dict[int, IncidentRow] = {}
+    ranks: dict[int, dict[int, timedelta]] = {}
+    for incident_id, description, occurred_at, county, families, needs, answered, rank, duration in rows:
+        found.setdefault(
+            incident_id,
+            IncidentRow(incident_id, description, occurred_at, county, families, needs or 0, answered, None),
+        )
+        if duration is not None:
+            ranks.setdefault(incident_id, {})[rank] = duration
+    for incident_id, row in found.items():
+        if row.answered:
+            row.first_answer = interpolate(row.answered, ranks[incident_id], 50)
+    return sorted(found.values(), key=lambda row: row.occurred_at, reverse=True)

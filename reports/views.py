@@ -78,6 +78,13 @@ def _case_page(request: AuthenticatedRequest, *, network: bool) -> HttpResponse:
         ),
         "cases_export_url": None if network else reverse("referrals:export"),
     }
+    if not network:
+        # One query: each incident of the period with its families, needs and median time to a first answer.
+        cases = policy.hub_report_scope(request.user, Referral.objects.all())
+        context["incidents"] = [
+            (row, tables.display(HOURS, row.first_answer))
+            for row in selectors.incident_figures(cases, figures.filters)
+        ]
     return render(request, "reports/report.html", context)
 
 

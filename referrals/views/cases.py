@@ -19,6 +19,7 @@ from referrals.forms import (
     DeclineForm,
     FollowUpForm,
     IntakeForm,
+    LinkIncidentForm,
     NoteForm,
     PhoneAnswerForm,
 )
@@ -43,7 +44,7 @@ SUGGESTIONS_SHOWN = 5
 def referral_create(request: AuthenticatedRequest) -> HttpResponse:
     require_intake(request)
     if request.method == "POST":
-        form = IntakeForm(request.POST)
+        form = IntakeForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -63,12 +64,13 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
                     consent_categories=data["categories"],
                     consent_language=data["consent_language"],
                     intake_token=data["intake_token"],
+                    incident=data["incident"],
                 )
             except services.IntakeTokenUsed as error:
                 # Someone else's form (or another hub's): say so, and give this form a token of its own.
                 data = request.POST.copy()
                 data["intake_token"] = str(uuid.uuid4())
-                form = IntakeForm(data)
+                form = IntakeForm(data, user=request.user)
                 form.is_valid()
                 form.add_error(None, error)
             except ValidationError as error:
@@ -87,8 +89,12 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
         usual_county = (
             Referral.objects.filter(created_by=request.user).order_by("-created_at").values("county").first()
         )
+        county = usual_county["county"] if usual_county else None
         form = IntakeForm(
-            initial={"intake_token": uuid.uuid4(), "county": usual_county["county"] if usual_county else None}
+            # "Log a case for this incident" on an incident's page names it; the choices still decide.
+            initial={"intake_token": uuid.uuid4(), "county": county, "incident": request.GET.get("incident")},
+            user=request.user,
+            county_first=county,
         )
     return render(request, "referrals/referral_form.html", {"form": form})
 
@@ -188,6 +194,11 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
         context["follow_ups"] = referral.follow_ups.select_related("assigned_to")
         context["follow_up_form"] = FollowUpForm(hub=referral.hub, initial={"assigned_to": user})
         context["assign_form"] = AssignForm(hub=referral.hub, initial={"assignee": referral.assigned_to})
+        if referral.is_open and (referral.incident is None or referral.incident.is_open):
+            # Linking later: the hub's open incidents, the case's county first (one query, when drawn).
+            context["incident_form"] = LinkIncidentForm(
+                user=user, initial={"incident": referral.incident_id}, county_first=referral.county_id
+            )
     return context
 
 

@@ -12,7 +12,7 @@ def kept_intake_form(request: AuthenticatedRequest, kept: Kept | None) -> Intake
     if kept is None or kept.view_name != "referrals:create":
         return None
     say_restored(request)
-    return IntakeForm(kept.data)
+    return IntakeForm(kept.data, user=request.user)
 
 
 def refill_case_forms(

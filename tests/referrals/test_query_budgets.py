@@ -84,14 +84,15 @@ def get(client, url: str, **headers):
 
 def test_case_page_for_the_coordinator(django_assert_num_queries, busy_case, coordinator):
     client = client_for(coordinator)
-    page = SIGNED_IN + 23 + SESSION_SAVE
+    page = SIGNED_IN + 24 + SESSION_SAVE
     # referral (with hub, county, language, logged by, assigned to), consent, consent's categories,
     # routings (with organization, service, category), needs (with category), SUGGESTIONS (however many needs: the
     # services of their kinds of help with organization and whether it answers in the app, their counties, approved
     # counties, languages and organizations' phones, open routings per service, response times), notes (with author, routing's organization), access log insert (notes and
     # contact were shown), same-phone references, same-phone count of cases the coordinator cannot open,
     # nav org, escalations badge, consent's language, follow-ups (with assignee), follow-up form's assignee choices,
-    # assign form's assignee choices, timeline events (with actor's organization, routing's organization, category)
+    # assign form's assignee choices, timeline events (with actor's organization, routing's organization, category),
+    # the hub's open incidents (the form linking the case to one; the case's own incident comes with the referral)
     with django_assert_num_queries(page):
         get(client, busy_case.get_absolute_url())
 
@@ -100,8 +101,8 @@ def test_case_page_for_the_volunteer(django_assert_num_queries, busy_case, volun
     client = client_for(volunteer)
     # As the coordinator's, without the count of same-phone cases they cannot open and without the assign form, and
     # without the suggestions: the one need without a live routing was declined, so re-sending it is a
-    # coordinator's (the suggestions' cost is the coordinator's test above).
-    with django_assert_num_queries(SIGNED_IN + 13 + SESSION_SAVE):
+    # coordinator's (the suggestions' cost is the coordinator's test above). With the hub's open incidents.
+    with django_assert_num_queries(SIGNED_IN + 14 + SESSION_SAVE):
         get(client, busy_case.get_absolute_url())
 
 
@@ -136,8 +137,8 @@ def test_case_list_rows_for_htmx(django_assert_num_queries, cases, coordinator):
     ("persona", "own_queries"),
     [
         # nav org, follow-ups due (with case, assignee), open cases (with county, assignee), their needs, the
-        # needs' routings
-        ("volunteer", 5),
+        # needs' routings, their own training's latest expiry (flagged when missing, expired or expiring)
+        ("volunteer", 6),
         # as the volunteer's, plus escalations badge, escalations (needs with case, county, language, category),
         # their routings, and the SUGGESTIONS for all of them at once (7, as on the case page)
         ("coordinator", 15),

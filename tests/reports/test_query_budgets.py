@@ -39,6 +39,7 @@ BUDGETS = {
         "escalations waiting (top bar)",
         *FILTER_CHOICES,
         "organization choices",
+        "incidents of the period with their families, needs and median time to a first answer",
         *SESSION_SAVED,
     ],
     "/reports/network/": [*SIGNED_IN, *CASE_FIGURES, *FILTER_CHOICES, "organization choices", *SESSION_SAVED],
