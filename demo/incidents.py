@@ -1,6 +1,6 @@
 """A demo incident for development: an open "Workplace raid" in Durham recorded by the demo coordinator, with up to
 three of the hub's open Durham cases linked to it when the demo has cases (seed_demo makes none; log some first, or
-it is just the incident). Run it after seed_demo, as often as you like (it records the incident once):
+it is just the incident). `manage.py seed_demo` runs it; again as often as you like (it records the incident once):
 
     .venv/bin/python manage.py shell -c "from demo.incidents import seed_demo_incident; seed_demo_incident()"
 """

@@ -2,12 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.data import DemoDirectoryError, demo_password, seed_demo
+from demo.incidents import seed_demo_incident
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo directory (demo/fixtures/directory.json, through the HSDS importer), its resources and one "
-        "account per role (password from DEMO_PASSWORD). Safe to run again. Refuses to run with DEBUG off unless "
+        "account per role (password from DEMO_PASSWORD), and an open demo incident. Safe to run again. Refuses to run with DEBUG off unless "
         "--force is given."
     )
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
                 "A database seeded by an older version holds the same organizations under other ids: "
                 "start from a fresh database."
             ) from error
+        # An open incident for the coordinator's war room (and the cases logged later can be linked to it).
+        seed_demo_incident()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ with:"))
         for user in users:
             self.stdout.write(f"  {user.email:<28} {user.get_role_display():<16} password: {password}")
