@@ -62,10 +62,11 @@ USER_TABLE = RecordTable(
 # A coordinator's team: their organization's volunteers and coordinators, with their training.
 TEAM_TABLE = RecordTable(
     columns=(
+        # Training second: it is what a coordinator opens this list for, and it stays on a phone's screen.
         gettext_lazy("Name and email"),
+        gettext_lazy("Training"),
         gettext_lazy("Role"),
         gettext_lazy("Status"),
-        gettext_lazy("Training"),
     ),
     count=ngettext_lazy("%(counter)s person", "%(counter)s people", "counter"),
     empty=gettext_lazy("Nobody matches these filters."),

@@ -170,7 +170,8 @@ def test_each_persons_training_shows_and_is_flagged_a_month_ahead(coordinator, h
         found = {}
         for account in team(response):
             row = page[page.index(account) : page.index("</tr>", page.index(account))]
-            found[account.split("@")[0]] = " ".join(row.split("<td>")[-1].split())
+            # The training column comes right after the name and email.
+            found[account.split("@")[0]] = " ".join(row.split("<td>")[1].split())
         return found
 
     before = rows(datetime.date(2031, 1, 29))  # 31 days before March 1
