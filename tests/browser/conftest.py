@@ -2,9 +2,13 @@
 
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+
+from demo.data import seed_demo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,3 +77,17 @@ def check_accessibility(request, record_property):
     from tests.browser.journeys import AccessibilityChecker
 
     return AccessibilityChecker(request.node.name, record_property)
+
+
+# The counties, languages and categories come from a data migration, and every browser test ends by emptying
+# the database. serialized_rollback does not bring them back reliably: when other tests set the database up
+# first, the copy Django saved is not on the connection these tests see. The migration's own loader puts them
+# back instead (it updates or creates, never duplicates).
+reference_data = import_module("directory.migrations.0004_reference_data")
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo directory and accounts (the public pages' journeys)."""
+    reference_data.load(django_apps, None)
+    seed_demo(password="x" * 20)

@@ -3,29 +3,18 @@ at most two pages; and the search by town or ZIP code that leads a family to the
 
 import io
 import re
-from importlib import import_module
 
 import pytest
 import zxingcpp
-from django.apps import apps as django_apps
 from django.db.models import Count, Q
 from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from demo.data import seed_demo
 from directory.models import County
 from tests.browser.test_public_help import open_menu_if_collapsed
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-reference_data = import_module("directory.migrations.0004_reference_data")
-
-
-@pytest.fixture
-def demo(transactional_db):
-    reference_data.load(django_apps, None)
-    seed_demo(password="x" * 20)
 
 
 def busiest_county() -> str:

@@ -1,29 +1,14 @@
 """A family member or neighbour, not signed in, finds the hotlines for their county on a phone or a computer."""
 
 import re
-from importlib import import_module
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
-from demo.data import seed_demo
 from tests.browser.conftest import PHONE, SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# The counties, languages and categories come from a data migration, and every browser test ends by emptying
-# the database. serialized_rollback does not bring them back reliably: when other tests set the database up
-# first, the copy Django saved is not on the connection these tests see. The migration's own loader puts them
-# back instead (it updates or creates, never duplicates).
-reference_data = import_module("directory.migrations.0004_reference_data")
-
-
-@pytest.fixture
-def demo(transactional_db):
-    reference_data.load(django_apps, None)
-    seed_demo(password="x" * 20)
 
 
 def open_menu_if_collapsed(page: Page) -> None:
@@ -110,7 +95,8 @@ def test_the_county_picker_works_without_javascript(browser, live_server, demo, 
     context.close()
 
 
-def test_the_printout_keeps_the_numbers_and_drops_the_buttons(page: Page, live_server, demo):
+def test_the_printout_keeps_the_numbers_and_drops_the_buttons(page: Page, live_server, demo, settings):
+    settings.SITE_URL = live_server.url  # the address the share link prints
     page.goto(f"{live_server.url}/help/durham/")
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print this page")).to_be_hidden()
