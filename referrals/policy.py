@@ -160,6 +160,18 @@ def intake_training_missing(user) -> TrainingStatus | None:
     return None if status.is_current else status
 
 
+def who_records_training(user) -> tuple[list, list]:
+    """Whom a volunteer asks to record their training: their hub's active coordinators, by name; or, if the hub has
+    none, the network's administrators (the second list is then the one to show)."""
+    order = ("display_name", "email")
+    coordinators = list(
+        User.objects.hub_staff(user.organization).filter(role=Role.COORDINATOR).order_by(*order)
+    )
+    if coordinators:
+        return coordinators, []
+    return [], list(User.objects.filter(role=Role.ADMIN, is_active=True).order_by(*order))
+
+
 def may_list_cases(user) -> bool:
     return is_hub_staff(user) or is_partner_staff(user)
 

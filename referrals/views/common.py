@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from directory.models import Role, TrainingStatus, User
+from directory.models import TrainingStatus
 from directory.types import AuthenticatedRequest
 from referrals import policy, services
 
@@ -65,14 +65,7 @@ def training_required_response(request: AuthenticatedRequest, training: Training
     """Why this volunteer cannot log a case (no training recorded, or since when it has expired) and who records
     training: their hub's coordinators, by name and email, or the network's administrators if the hub has none."""
     user = request.user
-    order = ("display_name", "email")
-    assert user.organization is not None  # may_create_referral: hub staff only
-    coordinators = list(
-        User.objects.hub_staff(user.organization).filter(role=Role.COORDINATOR).order_by(*order)
-    )
-    admins = (
-        [] if coordinators else list(User.objects.filter(role=Role.ADMIN, is_active=True).order_by(*order))
-    )
+    coordinators, admins = policy.who_records_training(user)
     context = {"training": training, "coordinators": coordinators, "admins": admins, "hub": user.organization}
     response = render(request, "referrals/training_required.html", context, status=403)
     add_never_cache_headers(response)

@@ -58,7 +58,10 @@ def test_partner_staff_see_their_listing_in_the_top_bar(partner):
     ("persona", "labels"),
     [
         ("volunteer", ["My work", "New case", "Cases", "Incidents"]),
-        ("coordinator", ["My work", "New case", "Cases", "Incidents", "Escalations", "Reports", "Access log"]),
+        (
+            "coordinator",
+            ["My work", "New case", "Cases", "Incidents", "Escalations", "Reports", "Access log"],
+        ),
     ],
 )
 def test_intake_staff_see_no_directory_links(request, persona, labels):
