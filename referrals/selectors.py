@@ -111,6 +111,14 @@ def open_cases_with_same_phone(user, referral: Referral) -> dict:
     return {"visible": visible, "hidden": hidden}
 
 
+def mark_dropped(need: Need) -> None:
+    """What an escalation says of a need, from its prefetched routings: the last one (`dropped`: declined, expired,
+    not answered by phone or overdue; None if it was never sent) and since when the need waits (`waiting_since`)."""
+    routings = sorted(need.routings.all(), key=lambda routing: routing.created_at)
+    need.dropped = dropped = routings[-1] if routings else None
+    need.waiting_since = (dropped.ended_at or dropped.deadline) if dropped else need.created_at
+
+
 # Incidents.
 
 
@@ -215,10 +223,7 @@ def incident_board(user, incident: Incident) -> IncidentBoard:
             counts[state] += 1
             totals[state] += 1
             if need.pk in escalated:
-                routings = sorted(need.routings.all(), key=lambda routing: routing.created_at)
-                need.dropped = routings[-1] if routings else None
-                dropped = need.dropped
-                need.waiting_since = (dropped.ended_at or dropped.deadline) if dropped else need.created_at
+                mark_dropped(need)
                 decide_now.append(need)
                 referral.decide_now = True
     # What needs a decision now first, then the most urgent, then the newest (the order they were read in).

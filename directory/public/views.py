@@ -30,6 +30,28 @@ from directory.public.search import match_counties, only_county, search
 CALLABLE_TYPES = [PhoneType.HOTLINE, PhoneType.TEXT]
 
 
+def county_address(county: County) -> str:
+    """The county page's full address, as the share link prints it and the flyer's QR code opens it."""
+    return settings.SITE_URL + county.get_absolute_url()
+
+
+def county_lines(county: County):
+    """The lines serving the county, its own first (`is_local`), each with its organization."""
+    return (
+        Phone.objects.serving(county)
+        .select_related("organization")
+        .order_by("-is_local", "organization__name", "number")
+    )
+
+
+def county_text_alerts(county: County):
+    return (
+        TextAlert.objects.serving(county)
+        .select_related("organization")
+        .order_by("-is_local", "organization__name", "keyword")
+    )
+
+
 def statewide_hotlines() -> QuerySet[Phone]:
     return (
         Phone.objects.filter(is_statewide=True, type__in=CALLABLE_TYPES)
@@ -77,12 +99,7 @@ def county_help(request: HttpRequest, slug: str) -> HttpResponse:
     if county.slug != slug:
         return redirect(county, permanent=True)
 
-    phones = (
-        Phone.objects.serving(county)
-        .select_related("organization")
-        .prefetch_related("languages")
-        .order_by("-is_local", "organization__name", "number")
-    )
+    phones = county_lines(county).prefetch_related("languages")
     services = (
         Service.objects.filter(status=ServiceStatus.ACTIVE)
         .serving(county)
@@ -119,11 +136,9 @@ def county_help(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {
         "county": county,
-        "share_url": settings.SITE_URL + county.get_absolute_url(),
+        "share_url": county_address(county),
         "hotlines": phones.filter(type__in=CALLABLE_TYPES),
-        "text_alerts": TextAlert.objects.serving(county)
-        .select_related("organization")
-        .order_by("-is_local", "organization__name", "keyword"),
+        "text_alerts": county_text_alerts(county),
         "local_organizations": [org for org in organizations if org.has_local_service],
         "statewide_organizations": [org for org in organizations if not org.has_local_service],
         "resources": resources,
@@ -144,17 +159,9 @@ def county_flyer(request: HttpRequest, slug: str) -> HttpResponse:
     """One printed page to hand out: the hotlines, the raid alerts by text, the few local organizations to call,
     and a QR code to the county's page for everything else."""
     county = get_object_or_404(County, slug=slug)
-    hotlines = list(
-        Phone.objects.serving(county)
-        .filter(type__in=CALLABLE_TYPES)
-        .select_related("organization")
-        .order_by("-is_local", "organization__name", "number")[: FLYER_HOTLINES + 1]
-    )
-    text_alerts = list(
-        TextAlert.objects.serving(county)
-        .select_related("organization")
-        .order_by("-is_local", "organization__name", "keyword")[: FLYER_TEXT_ALERTS + 1]
-    )
+    # One more than fits, to know whether to say "More help on this page".
+    hotlines = list(county_lines(county).filter(type__in=CALLABLE_TYPES)[: FLYER_HOTLINES + 1])
+    text_alerts = list(county_text_alerts(county)[: FLYER_TEXT_ALERTS + 1])
     office_phones = (
         Phone.objects.serving(county).filter(type=PhoneType.OFFICE, is_local=True).order_by("number")
     )
@@ -170,7 +177,7 @@ def county_flyer(request: HttpRequest, slug: str) -> HttpResponse:
             : FLYER_ORGANIZATIONS + 1
         ]
     )
-    page_url = settings.SITE_URL + county.get_absolute_url()
+    page_url = county_address(county)
     qr = segno.make(page_url, error="m")
     context = {
         "county": county,

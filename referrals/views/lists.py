@@ -116,10 +116,7 @@ def escalation_rows(needs) -> list[Need]:
         needs, routings=[routing for need in needs for routing in need.routings.all()]
     )
     for need in needs:
-        routings = sorted(need.routings.all(), key=lambda routing: routing.created_at)
-        need.dropped = routings[-1] if routings else None
-        dropped = need.dropped
-        need.waiting_since = (dropped.ended_at or dropped.deadline) if dropped else need.created_at
+        selectors.mark_dropped(need)
         # Places free before none, then in the app before by phone; otherwise in the suggestions' own order.
         ranked = sorted(suggested.get(need.pk, []), key=lambda s: (s.is_full, not s.answers_in_app))
         need.next_suggestion = ranked[0] if ranked else None
