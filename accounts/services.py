@@ -30,12 +30,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountAction, AccountEvent
+from core.tasks import enqueue_on_commit
 from directory.access import trainees_of
 from directory.forms import check_role_fits_organization
 from directory.models import Organization, Role, Training, User, a_year_after
@@ -114,6 +116,31 @@ def send_invitation(account: User) -> None:
     )
 
 
+# The emails go through the tasks' worker, queued with the change (core.tasks): an administrator's page never
+# waits for the mail server, and an email the server refused is tried again. Their arguments are ids.
+
+
+@task
+def invitation_email(account_id: int) -> None:
+    """Send (or send again) an account's invitation, unless the person has chosen a password or the account was
+    deactivated since it was queued: the link would not work."""
+    account = User.objects.get(pk=account_id)
+    if account.is_active and not account.has_usable_password():
+        send_invitation(account)
+
+
+@task
+def email_changed_email(event_id: int) -> None:
+    """The notice to the old address of an account whose sign-in address was changed (the AccountEvent records it)."""
+    event = AccountEvent.objects.select_related("actor", "account").get(pk=event_id)
+    send_email_changed_notice(
+        old_email=event.old_email,
+        new_email=event.new_email,
+        by_email=event.actor.email,
+        language=event.account.preferred_language,
+    )
+
+
 def end_sessions(account: User) -> None:
     """Signs the person out everywhere. Django already refuses inactive accounts on their next request; deleting
     the sessions also throws away whatever they held, and makes a role change take effect at once. With Redis
@@ -156,7 +183,7 @@ def account_invite(
     account.save()
     _record(by=by, account=account, action=AccountAction.INVITED)
     case_access_granted(by=by, account=account)
-    transaction.on_commit(lambda: send_invitation(account))
+    enqueue_on_commit(invitation_email, account.pk)
     return account
 
 
@@ -281,20 +308,14 @@ def account_change_email(*, by: User, account: User, email: str) -> User:
     account.save(update_fields=["email"])
     EmailAddress.objects.filter(user=account).delete()
     EmailAddress.objects.create(user=account, email=email, primary=True, verified=True)
-    _record(
+    event = _record(
         by=by,
         account=account,
         action=AccountAction.EMAIL_CHANGED,
         before=_state(account),
         old_email=old_email,
     )
-    notice = {
-        "old_email": old_email,
-        "new_email": email,
-        "by_email": by.email,
-        "language": account.preferred_language,
-    }
-    transaction.on_commit(lambda: send_email_changed_notice(**notice))
+    enqueue_on_commit(email_changed_email, event.pk)
     return account
 
 

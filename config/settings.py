@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    # The tasks' queue (emails, reminders), in the database: TASKS below.
+    "django_tasks_db",
     "core",
     "directory",
     "referrals",
@@ -358,12 +360,12 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "referrals@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (emails, reminders): Django's tasks framework, run in-process unless configured.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
-    }
-}
+# Background work (emails, reminders): Django's tasks framework. Tasks are rows in the database, written in the same
+# transaction as the change that causes them, and run by the worker (`manage.py db_worker`; `make run` starts one).
+# A failed task is tried again after each of TASK_RETRY_DELAYS (seconds), then shown to administrators
+# (core/tasks.py, docs/tasks.md).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASK_RETRY_DELAYS = [int(delay) for delay in env_list("TASK_RETRY_DELAYS", "60,300,1800,7200,21600")]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

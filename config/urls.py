@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("help/", include("directory.public.urls")),
     path("manage/users/", include("accounts.urls")),
+    path("manage/tasks/", include("accounts.task_urls")),
     path("manage/", include("directory.manage.urls")),
     path("api/hsds/", include("directory.hsds.urls")),
     path("referrals/", include("referrals.urls")),

@@ -21,3 +21,10 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(record_session_start, dispatch_uid="record_session_start")
         user_logged_in.connect(drop_for_other_account, dispatch_uid="drop_kept_form_for_other_account")
         user_logged_out.connect(drop_on_sign_out, dispatch_uid="drop_kept_form_on_sign_out")
+
+        from django.tasks.signals import task_finished
+
+        from core.tasks import retry_later
+
+        # A task that fails on the worker is queued again with backoff (core/tasks.py).
+        task_finished.connect(retry_later, dispatch_uid="retry_failed_tasks")

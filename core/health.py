@@ -1,9 +1,10 @@
 """Checks /healthz runs besides the database. Apps register theirs (in `AppConfig.ready()`), so core stays
-ignorant of them: a check returns None when all is well, or a short reason, in English, for the operator."""
+ignorant of them: a check returns None (or an empty list) when all is well, or a short reason, in English, for the
+operator (or a list of them: the scheduled jobs' check gives one per stale job, naming it)."""
 
 from collections.abc import Callable
 
-Check = Callable[[], str | None]
+Check = Callable[[], str | list[str] | None]
 
 _checks: list[Check] = []
 
@@ -17,4 +18,11 @@ def register(check: Check) -> Check:
 
 def problems() -> list[str]:
     """The reasons given by the checks that report something, in the order they were registered."""
-    return [reason for check in _checks if (reason := check())]
+    reasons: list[str] = []
+    for check in _checks:
+        found = check()
+        if isinstance(found, str):
+            reasons.append(found)
+        elif found:
+            reasons.extend(found)
+    return reasons

@@ -10,4 +10,4 @@ class ReferralsConfig(AppConfig):
         from core import health
         from referrals import jobs
 
-        health.register(jobs.deadline_job_stale)
+        health.register(jobs.stale_jobs)

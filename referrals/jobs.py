@@ -1,15 +1,21 @@
-"""The scheduled work: deadlines, reminders and notice digests (every few minutes) and the retention purge (daily).
-Each job is idempotent and safe to run from several places at once; the state changes themselves are services."""
+"""The scheduled work: deadlines and notice digests (every few minutes), follow-up reminders (each morning), the
+retention purge (each night), and the schedule itself (`JOBS`: when each job runs, and when /healthz calls it
+stale). Each job is idempotent and safe to run from several places at once; the state changes themselves are
+services. Each records its last success in JobRun. docs/tasks.md has the schedule for cron, systemd and containers."""
 
 import uuid
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Min
 from django.tasks import task
 from django.utils import timezone
 
+from core import tasks as core_tasks
 from core.models import KeptForm
 from referrals import notifications
 from referrals.models import (
@@ -24,9 +30,11 @@ from referrals.models import (
 )
 from referrals.services import referral_erase_expired, routing_expire
 
+# The jobs' names: each is the management command that runs it, and the name of its JobRun row.
 DEADLINE_JOB = "process_deadlines"
-# How long the deadline job may stay silent while routings wait before /healthz says so. It runs every few minutes.
-DEADLINE_JOB_STALE_AFTER = timedelta(minutes=30)
+REMINDERS_JOB = "send_reminders"
+PURGE_JOB = "purge_expired"
+BACKUP_JOB = "backup"  # manage.py backup records its own JobRun
 # Notices already sent in a digest are kept this long (which digest told whom of what), then deleted by the purge.
 SENT_NOTICES_KEPT = timedelta(days=7)
 
@@ -101,27 +109,26 @@ def process_deadlines_task() -> dict:
     return process_deadlines()
 
 
+def _record_success(name: str) -> None:
+    """Recorded at the end of a job, so a run that failed half-way does not count as one."""
+    JobRun.objects.update_or_create(name=name, defaults={"last_success": timezone.now()})
+
+
 def process_deadlines(*, now: datetime | None = None) -> dict:
-    """Expire routings past their deadline, send the day's follow-up reminders and the notice digests that are due.
-    Idempotent."""
+    """Expire routings past their deadline and send the notice digests that are due. Idempotent. (The follow-up
+    reminders are their own daily job, send_reminders, so that they go out in the morning.)"""
     now = now or timezone.now()
     expired = expire_overdue_routings(now=now)
-    reminded = send_follow_up_reminders(today=timezone.localdate(now))
     digests = send_notice_digests(now=now)
-    # Recorded at the end, so a run that failed half-way does not count as one.
-    JobRun.objects.update_or_create(name=DEADLINE_JOB, defaults={"last_success": timezone.now()})
-    return {"expired": expired, "reminded": reminded, "digests": digests}
+    _record_success(DEADLINE_JOB)
+    return {"expired": expired, "digests": digests}
 
 
-def deadline_job_stale() -> str | None:
-    """A /healthz check: pages show overdue routings without the job, but only the job records the expiry and
-    tells the hub, so a scheduler that stopped must show. A fresh install with nothing pending is healthy."""
-    since = timezone.now() - DEADLINE_JOB_STALE_AFTER
-    if JobRun.objects.filter(name=DEADLINE_JOB, last_success__gte=since).exists():
-        return None
-    if not Routing.objects.filter(status=RoutingStatus.PENDING).exists():
-        return None
-    return "the deadline job (process_deadlines) has not run for 30 minutes while routings are pending"
+def send_reminders(*, today: date | None = None) -> int:
+    """The daily job: the follow-up reminders of the day (send_follow_up_reminders). Idempotent."""
+    reminded = send_follow_up_reminders(today=today)
+    _record_success(REMINDERS_JOB)
+    return reminded
 
 
 def purge_expired(*, now: datetime | None = None, retention_days: int | None = None) -> int:
@@ -130,10 +137,140 @@ def purge_expired(*, now: datetime | None = None, retention_days: int | None = N
     now = now or timezone.now()
     days = settings.RETENTION_DAYS if retention_days is None else retention_days
     PendingNotice.objects.filter(sent_at__lte=now - SENT_NOTICES_KEPT).delete()
+    core_tasks.prune(now=now)  # finished tasks: their arguments are case ids and references
     KeptForm.objects.expired(now=now).delete()  # forms kept after a session ended: an hour at most
     # Belt and braces: nothing can add notes to a closed case, but if a row ever slipped in, it goes too.
     Note.objects.filter(referral__purged_at__isnull=False).delete()
     expired = Referral.objects.filter(
         status=ReferralStatus.CLOSED, closed_at__lte=now - timedelta(days=days), purged_at__isnull=True
     ).only("pk")
-    return sum(referral_erase_expired(referral=referral) for referral in expired)
+    count = sum(referral_erase_expired(referral=referral) for referral in expired)
+    _record_success(PURGE_JOB)
+    return count
+
+
+# The schedule. run_schedule (containers) runs each job when it is due; systemd timers or cron call the same commands
+# at the same times (deploy/). /healthz reports a job as stale when it has had work waiting for longer than its
+# window without one success in that window. A job that has never succeeded is judged the same way, so a production
+# scheduler that never started shows once work has waited a window; but not on a development server (DEBUG), which
+# runs no scheduler unless asked (docs/tasks.md).
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str  # the management command, and its JobRun
+    every: timedelta | None  # run this long after the last success...
+    at: time | None  # ...or once a day, at this local time
+    stale_after: timedelta  # /healthz's window
+    waits: str  # what is held up when it stops, for /healthz
+    work_since: Callable[
+        [datetime], datetime | None
+    ]  # since when work has waited for it (None: nothing waits)
+
+    def is_due(self, last_success: datetime | None, now: datetime) -> bool:
+        """Whether run_schedule should run it now: never run, or its interval has passed since its last success, or
+        (daily jobs) today's time has come and it has not succeeded since."""
+        if last_success is None:
+            return True
+        if self.at is None:
+            assert self.every is not None
+            return now - last_success >= self.every
+        local = timezone.localtime(now)
+        slot = timezone.make_aware(datetime.combine(local.date(), self.at))
+        if slot > now:
+            slot = timezone.make_aware(datetime.combine(local.date() - timedelta(days=1), self.at))
+        return last_success < slot
+
+    def stale(self, last_success: datetime | None, now: datetime) -> str | None:
+        """The reason /healthz gives when the job has stopped, or None."""
+        since = now - self.stale_after
+        if last_success is not None and last_success >= since:
+            return None
+        if last_success is None and settings.DEBUG:
+            return None
+        waiting = self.work_since(now)
+        if waiting is None or waiting > since:
+            return None
+        return f"the {self.name} job has not run for {_duration(self.stale_after)} while {self.waits}"
+
+
+def _duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes // 60} hours" if minutes >= 120 else f"{minutes} minutes"
+
+
+def _pending_routings_since(now: datetime) -> datetime | None:
+    """Pending routings: each may pass its deadline at any time, and digests wait for the same job."""
+    return Routing.objects.filter(status=RoutingStatus.PENDING).aggregate(since=Min("created_at"))["since"]
+
+
+def _follow_ups_due_since(now: datetime) -> datetime | None:
+    due = (
+        FollowUp.objects.filter(done_at__isnull=True, referral__status=ReferralStatus.OPEN)
+        .filter(due_date__lte=timezone.localdate(now))
+        .aggregate(since=Min("due_date"))["since"]
+    )
+    return None if due is None else timezone.make_aware(datetime.combine(due, time.min))
+
+
+def _cases_past_retention_since(now: datetime) -> datetime | None:
+    days = timedelta(days=settings.RETENTION_DAYS)
+    closed = Referral.objects.filter(
+        status=ReferralStatus.CLOSED, closed_at__lte=now - days, purged_at__isnull=True
+    ).aggregate(since=Min("closed_at"))["since"]
+    return None if closed is None else closed + days
+
+
+def _installed_since(now: datetime) -> datetime | None:
+    """Backups are owed from the day the database was created (its first migration)."""
+    return MigrationRecorder.Migration.objects.aggregate(since=Min("applied"))["since"]
+
+
+JOBS: tuple[Job, ...] = (
+    Job(
+        name=DEADLINE_JOB,
+        every=timedelta(minutes=5),
+        at=None,
+        stale_after=timedelta(minutes=30),
+        waits="routings are pending",
+        work_since=_pending_routings_since,
+    ),
+    Job(
+        name=REMINDERS_JOB,
+        every=None,
+        at=time(7, 0),
+        stale_after=timedelta(hours=26),
+        waits="follow-ups are due",
+        work_since=_follow_ups_due_since,
+    ),
+    Job(
+        name=PURGE_JOB,
+        every=None,
+        at=time(3, 0),
+        stale_after=timedelta(hours=26),
+        waits="closed cases are past their retention period",
+        work_since=_cases_past_retention_since,
+    ),
+    Job(
+        name=BACKUP_JOB,
+        every=None,
+        at=time(2, 0),
+        stale_after=timedelta(hours=26),
+        waits="the database holds data",
+        work_since=_installed_since,
+    ),
+)
+
+
+def last_successes() -> dict[str, datetime]:
+    return dict(
+        JobRun.objects.filter(name__in=[job.name for job in JOBS]).values_list("name", "last_success")
+    )
+
+
+def stale_jobs() -> list[str]:
+    """The /healthz check (registered by referrals' AppConfig): one reason per stale job, naming it. One query while
+    every job is fresh; a query more for each that is not."""
+    now = timezone.now()
+    last = last_successes()
+    return [reason for job in JOBS if (reason := job.stale(last.get(job.name), now))]

@@ -11,20 +11,21 @@ an address rather than a person (an organization's intake address).
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.tasks import enqueue_on_commit
 from directory.models import User
 from referrals import policy
 from referrals.models import NoticeKind, PendingNotice, Referral, RoutingStatus, Urgency
 
 
 def on_commit(task_function, *args) -> None:
-    """Queue the email once the change is committed: a rolled-back change sends nothing."""
-    transaction.on_commit(lambda: task_function.enqueue(*args))
+    """Queue the email with the change that causes it: a rolled-back change sends nothing, and a committed one cannot
+    lose its email (core.tasks.enqueue_on_commit). The worker sends it, retrying while the mail server is down."""
+    enqueue_on_commit(task_function, *args)
 
 
 def _send(*, template: str, recipients: list[tuple[str, str]], context: dict) -> int:

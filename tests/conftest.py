@@ -55,6 +55,9 @@ def production_like_settings(settings):
     # A development .env may relax MFA for the demo accounts; the tests check the real rules.
     settings.MFA_REQUIRED = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run at once, on commit, so a test reads the emails a change caused straight from the outbox. The tests of
+    # the queue itself (tests/core/test_task_queue.py) put the database backend and its worker back.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 def make_org(slug: str, name: str, *, hub: bool = False, partner: bool = False) -> Organization:

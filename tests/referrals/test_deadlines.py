@@ -76,8 +76,8 @@ def test_follow_up_reminders_go_out_once_a_day_without_personal_data(
         note="Ask about Rosa's lawyer",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        jobs.process_deadlines()
-        jobs.process_deadlines()
+        jobs.send_reminders()
+        jobs.send_reminders()
     assert len(mail.outbox) == 1
     assert case.reference in mail.outbox[0].body
     assert "Rosa" not in mail.outbox[0].body

@@ -211,7 +211,7 @@ def test_expiry_is_told_in_the_digest(coordinator, legal_a, route, django_captur
         time_machine.travel(routing.deadline + timedelta(minutes=5), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert jobs.process_deadlines() == {"expired": 1, "reminded": 0, "digests": 0}
+        assert jobs.process_deadlines() == {"expired": 1, "digests": 0}
     assert mail.outbox == []
     with (
         time_machine.travel(routing.deadline + timedelta(minutes=64), tick=False),

@@ -6,8 +6,8 @@ from referrals.jobs import process_deadlines, process_deadlines_task
 class Command(BaseCommand):
     help = (
         "Expire referrals whose partner did not answer by the deadline (they go to the coordinators' escalations) "
-        "and email today's follow-up reminders and the notice digests that are due. Run it from cron every 10 minutes; running it again does nothing "
-        "more. --enqueue hands the work to Django's tasks framework instead of doing it here."
+        "and email the notice digests that are due. Run it every 5 minutes (a timer, cron or run_schedule); "
+        "running it again does nothing more. --enqueue hands the work to the tasks worker instead of doing it here."
     )
 
     def add_arguments(self, parser):
@@ -19,7 +19,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Queued as task {result.id}.")
             return
         counts = process_deadlines()
-        self.stdout.write(
-            f"Expired {counts['expired']} routing(s); reminded {counts['reminded']} person(s); "
-            f"sent {counts['digests']} digest(s)."
-        )
+        self.stdout.write(f"Expired {counts['expired']} routing(s); sent {counts['digests']} digest(s).")
