@@ -20,21 +20,45 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
 
 
+BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A switch: true/false, 1/0, yes/no or on/off (any case); unset or empty is the default. Anything else stops
+    the app, so that a typo (`DEBUG=Flase`, `SECURE_SSL_REDIRECT=ture`) is not read as a silent "off"."""
+    value = os.environ.get(name, "").strip()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() not in BOOLEANS:
+        raise ImproperlyConfigured(f"{name} must be true or false (or 1/0, yes/no, on/off), not {value!r}.")
+    return BOOLEANS[value.lower()]
 
 
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from NAME, or from the file that NAME_FILE points to (systemd credentials, compose secrets), so that
+    it need not sit in the environment. The file's trailing newline is not part of the secret. Setting both is an
+    error: one of them would be ignored without anyone noticing."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "").strip()
+    if not path:
+        return value if name in os.environ else default
+    if value:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as error:
+        raise ImproperlyConfigured(f"{name}_FILE names a file that cannot be read: {error.strerror}.") from error
+
+
+def env_list(name: str, default: str = "", *, secret: bool = False) -> list[str]:
+    value = env_secret(name, default) if secret else os.environ.get(name, default)
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG else "")
+SECRET_KEY = env_secret("SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
@@ -44,8 +68,8 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(
 # Encryption at rest for contact details and notes (Fernet keys, newest first), and the key of the phone-number hash.
 # Not SECRET_KEY: rotating one must not touch the other. The development values are public and for DEBUG only.
 DEVELOPMENT_FIELD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", DEVELOPMENT_FIELD_KEY if DEBUG else "")
-FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "development-only-hash-key" if DEBUG else "")
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", DEVELOPMENT_FIELD_KEY if DEBUG else "", secret=True)
+FIELD_HASH_KEY = env_secret("FIELD_HASH_KEY", "development-only-hash-key" if DEBUG else "")
 if not DEBUG and (
     not FIELD_ENCRYPTION_KEYS or DEVELOPMENT_FIELD_KEY in FIELD_ENCRYPTION_KEYS or len(FIELD_HASH_KEY) < 32
 ):
@@ -136,8 +160,8 @@ TEMPLATES = [
 
 # Database: an SQLite file by default, PostgreSQL (psycopg 3) when DATABASE_URL is set.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        env_secret("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -167,15 +191,16 @@ MIN_RESPONSE_HOURS = int(os.environ.get("MIN_RESPONSE_HOURS", "4"))
 
 # Cache: shared between app servers. The database cache works everywhere; Redis when REDIS_URL is set.
 CACHES: dict[str, dict[str, object]]
-if os.environ.get("REDIS_URL"):
+REDIS_URL = env_secret("REDIS_URL")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
         },
         "public_pages": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
             "KEY_PREFIX": "public-pages",
         },
     }
@@ -327,7 +352,8 @@ FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 
 # Static files, served by WhiteNoise (no CDN: no third-party requests from any page).
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes them, and where Caddy or nginx serves them from (deploy/).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -353,7 +379,7 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "host": os.environ.get("EMAIL_HOST", "localhost"),
         "port": int(os.environ.get("EMAIL_PORT", "25")),
         "username": os.environ.get("EMAIL_HOST_USER", ""),
-        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "password": env_secret("EMAIL_HOST_PASSWORD"),
         "use_tls": env_bool("EMAIL_USE_TLS", False),
         "timeout": 20,
     }
