@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import services
 from accounts.filters import TeamFilter, UserFilter
 from accounts.forms import AccountForm, InvitationForm, NotificationsForm, TrainingForm
-from core.tasks import enqueue_on_commit
 from directory import access
 from directory.manage.common import (
     GET_OR_POST,
@@ -159,7 +158,7 @@ def user_resend_invitation(request: AuthenticatedRequest, pk: int) -> HttpRespon
     if account.has_usable_password() or not account.is_active:
         messages.error(request, _("Only active accounts without a password yet can be sent an invitation."))
     else:
-        enqueue_on_commit(services.invitation_email, account.pk)
+        services.invitation_email.enqueue(account.pk)  # nothing to commit first: the worker sends it
         messages.success(request, _("Invitation sent again to %(email)s.") % {"email": account.email})
     return redirect("accounts:user_edit", pk=account.pk)
 
