@@ -6,7 +6,7 @@ PYTHON := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast screenshots lint typecheck format messages install clean
+.PHONY: run test test-fast screenshots lint typecheck format messages install clean backup restore
 
 run: install .env
 	$(PYTHON) manage.py collectstatic --no-input --verbosity 0
@@ -43,6 +43,17 @@ format: install
 messages: install .env
 	$(PYTHON) manage.py makemessages --locale es --no-obsolete --add-location file --ignore '.venv/*' --ignore '.tools/*' --ignore 'staticfiles/*'
 	$(PYTHON) manage.py compilemessages --locale es --ignore '.venv/*' --ignore '.tools/*'
+
+# An encrypted backup of the database into BACKUP_DIR; deletes those older than BACKUP_RETENTION_DAYS
+# (docs/operations.md, "Backups"). No `.env` prerequisite: on a server the settings come from its environment.
+backup: install
+	$(PYTHON) manage.py backup
+
+# Restore a backup into an empty database, then read every encrypted value back with the keys:
+# make restore BACKUP=/path/to/referrals-....age IDENTITY=/path/to/identity.txt (docs/operations.md, "Restore drill").
+restore: install
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=path/to/backup.age [IDENTITY=path/to/identity.txt]" >&2; exit 2; }
+	$(PYTHON) manage.py restore "$(BACKUP)" $(if $(IDENTITY),--identity "$(IDENTITY)")
 
 install: .venv/.synced
 

@@ -189,6 +189,15 @@ RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "90"))
 # ranking suggestions and never makes a routing's deadline shorter than this (referrals/suggestions.py, services.py).
 MIN_RESPONSE_HOURS = int(os.environ.get("MIN_RESPONSE_HOURS", "4"))
 
+# Backups (`manage.py backup` / `restore`, docs/operations.md): encrypted with age to the public keys in
+# BACKUP_AGE_RECIPIENTS (the server never holds the identity that decrypts them), written to BACKUP_DIR, and deleted
+# by each backup run once older than BACKUP_RETENTION_DAYS days. BACKUP_AGE_IDENTITY_FILE is for `restore` only,
+# on the machine a restore runs on, never on the server.
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+BACKUP_AGE_RECIPIENTS = env_list("BACKUP_AGE_RECIPIENTS")
+BACKUP_AGE_IDENTITY_FILE = os.environ.get("BACKUP_AGE_IDENTITY_FILE", "")
+BACKUP_RETENTION_DAYS = int(os.environ.get("BACKUP_RETENTION_DAYS", "14"))
+
 # Cache: shared between app servers. The database cache works everywhere; Redis when REDIS_URL is set.
 CACHES: dict[str, dict[str, object]]
 REDIS_URL = env_secret("REDIS_URL")
