@@ -28,6 +28,12 @@ screenshots: install .env
 	$(PYTHON) manage.py collectstatic --no-input --verbosity 0
 	SCREENSHOTS_DIR=docs/screenshots $(PYTHON) -m pytest -m browser $(PYTEST_ARGS)
 
+# Requests per second, p95 and queries of every page on a seeded PostgreSQL database (DATABASE_URL), against the
+# baselines and the Django admin (needs wrk): docs/benchmarks.md. E.g. BENCH_ARGS="--write docs/benchmarks.md".
+.PHONY: bench
+bench: install .env
+	$(PYTHON) scripts/bench.py $(BENCH_ARGS)
+
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
