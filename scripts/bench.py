@@ -23,6 +23,7 @@ per intake POST (a few hundred per run).
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import http.client
 import math
@@ -885,6 +886,7 @@ def main(argv: list[str] | None = None) -> int:
     call_command("collectstatic", "--no-input", verbosity=0)
     setup_test_environment()  # the test client, outside a test run; ALLOWED_HOSTS already has testserver
     accounts = prepare_accounts()
+    atexit.register(accounts.end_sessions)  # the sessions made for the run go, however it ends
     ids = benchmark_ids(accounts)
     ids["language"] = str(Language.objects.get(code="es").pk)
     about = machine_description()
