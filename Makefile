@@ -12,7 +12,11 @@ run: install .env
 	$(PYTHON) manage.py collectstatic --no-input --verbosity 0
 	$(PYTHON) manage.py migrate --no-input
 	$(PYTHON) manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with the tasks worker, which prints the emails (Ctrl-C stops both)"
+	@# The worker sends the emails, as in production; it stops with the server. --no-reload: restart `make run`
+	@# after changing a task's code (the server reloads itself).
+	$(PYTHON) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PYTHON) manage.py runserver $(HOST):$(PORT)
 
 test: install .env
