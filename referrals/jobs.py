@@ -238,7 +238,7 @@ JOBS: tuple[Job, ...] = (
     Job(
         name=REMINDERS_JOB,
         every=None,
-        at=time(7, 0),
+        at=time(8, 0),
         stale_after=timedelta(hours=26),
         waits="follow-ups are due",
         work_since=_follow_ups_due_since,
@@ -246,7 +246,7 @@ JOBS: tuple[Job, ...] = (
     Job(
         name=PURGE_JOB,
         every=None,
-        at=time(3, 0),
+        at=time(3, 30),
         stale_after=timedelta(hours=26),
         waits="closed cases are past their retention period",
         work_since=_cases_past_retention_since,
@@ -254,7 +254,7 @@ JOBS: tuple[Job, ...] = (
     Job(
         name=BACKUP_JOB,
         every=None,
-        at=time(2, 0),
+        at=time(2, 15),
         stale_after=timedelta(hours=26),
         waits="the database holds data",
         work_since=_installed_since,

@@ -29,20 +29,20 @@ def test_the_deadline_job_is_due_every_5_minutes():
     assert job.is_due(now - timedelta(minutes=5), now)
 
 
-def test_reminders_are_due_once_a_day_from_7_in_the_morning():
+def test_reminders_are_due_once_a_day_from_8_in_the_morning():
     job = JOB["send_reminders"]
-    yesterday_morning = local("2026-03-01 07:00:05")
-    assert not job.is_due(yesterday_morning, local("2026-03-02 06:59"))
-    assert job.is_due(yesterday_morning, local("2026-03-02 07:00"))
-    assert not job.is_due(local("2026-03-02 07:00:05"), local("2026-03-02 23:00"))
-    # A scheduler that was down at 7 catches up when it comes back, the same day or the next.
-    assert job.is_due(local("2026-02-27 07:00"), local("2026-03-02 02:00"))
+    yesterday_morning = local("2026-03-01 08:00:05")
+    assert not job.is_due(yesterday_morning, local("2026-03-02 07:59"))
+    assert job.is_due(yesterday_morning, local("2026-03-02 08:00"))
+    assert not job.is_due(local("2026-03-02 08:00:05"), local("2026-03-02 23:00"))
+    # A scheduler that was down at 8 catches up when it comes back, the same day or the next.
+    assert job.is_due(local("2026-02-27 08:00"), local("2026-03-02 02:00"))
 
 
 def test_the_purge_and_the_backup_run_each_night():
-    assert JOB["purge_expired"].is_due(local("2026-03-01 03:00:10"), local("2026-03-02 03:00"))
-    assert not JOB["purge_expired"].is_due(local("2026-03-01 03:00:10"), local("2026-03-02 02:59"))
-    assert JOB["backup"].is_due(local("2026-03-01 02:00:10"), local("2026-03-02 02:00"))
+    assert JOB["purge_expired"].is_due(local("2026-03-01 03:30:10"), local("2026-03-02 03:30"))
+    assert not JOB["purge_expired"].is_due(local("2026-03-01 03:30:10"), local("2026-03-02 03:29"))
+    assert JOB["backup"].is_due(local("2026-03-01 02:15:10"), local("2026-03-02 02:15"))
 
 
 def test_run_schedule_runs_what_is_due_and_records_each_success(capsys):

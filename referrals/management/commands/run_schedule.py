@@ -25,7 +25,7 @@ RETRY_AFTER_FAILURE = timedelta(minutes=5)
 class Command(BaseCommand):
     help = (
         "Run the scheduled jobs at their times, for as long as it runs: process_deadlines every 5 minutes, "
-        "send_reminders at 07:00, purge_expired at 03:00 and backup at 02:00 (local time), each also at once if it "
+        "send_reminders at 08:00, purge_expired at 03:30 and backup at 02:15 (local time), each also at once if it "
         "has never run. For containers; with systemd or cron, call the commands themselves instead. --once runs "
         "what is due now and exits (non-zero if a job failed)."
     )

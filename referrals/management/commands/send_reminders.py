@@ -6,7 +6,7 @@ from referrals.jobs import send_reminders
 class Command(BaseCommand):
     help = (
         "Email each volunteer and coordinator the references of their follow-ups due today or overdue. Run it once "
-        "each morning (07:00 by run_schedule); a second run the same day sends nothing more."
+        "each morning (08:00 by run_schedule and the timer); a second run the same day sends nothing more."
     )
 
     def handle(self, *args, **options):
