@@ -2,16 +2,19 @@
 
 import time
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "_session_started_at"
+# When the session was last written: the idle timeout counts from there (SessionTouchMiddleware).
+SESSION_TOUCHED_KEY = "_session_touched_at"
+# A signed-in session is written at most this often just to keep it alive, not on every request.
+SESSION_TOUCH_SECONDS = 60
 
 # Pages a signed-in person without a second factor may still reach: setting one up, and leaving.
 MFA_SETUP_URL_NAMES = [
@@ -33,10 +36,50 @@ def record_session_start(sender, request, user, **kwargs) -> None:
     request.session[SESSION_STARTED_KEY] = time.time()
 
 
+def touch_session(request, now: float | None = None) -> None:
+    """Write the session at the end of this request, which restarts its idle timeout (SESSION_COOKIE_AGE)."""
+    request.session[SESSION_TOUCHED_KEY] = time.time() if now is None else now
+
+
+def idle_seconds_left(request) -> int:
+    """How long this session has before the idle timeout: SESSION_COOKIE_AGE from its last write."""
+    touched = request.session.get(SESSION_TOUCHED_KEY)
+    idle = settings.SESSION_COOKIE_AGE
+    if touched is None or request.session.modified:
+        return idle
+    return max(0, int(touched + idle - time.time()))
+
+
+class SessionTouchMiddleware:
+    """Keeps a signed-in session alive while it is used, writing it at most once a minute.
+
+    Django's SESSION_SAVE_EVERY_REQUEST would rewrite the session row (or cache entry) on every request, the largest
+    fixed cost of a signed-in page. Instead the session is written when something in it changed, or when its last
+    write is SESSION_TOUCH_SECONDS old: the idle timeout then runs from the last write, so it ends between
+    SESSION_COOKIE_AGE minus a minute and SESSION_COOKIE_AGE after the last request, and pages count down from the
+    last write (core/context_processors.py). Sessions of anonymous visitors are never created here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if session.session_key is not None and SESSION_KEY in session:
+            now = time.time()
+            if now - session.get(SESSION_TOUCHED_KEY, 0) >= SESSION_TOUCH_SECONDS:
+                touch_session(request, now)
+        response = self.get_response(request)
+        session = request.session
+        if session.modified and SESSION_KEY in session:
+            # Written anyway (a message, a sign-in, a form kept...): the idle clock restarts now.
+            touch_session(request)
+        return response
+
+
 class SessionLifetimeMiddleware:
     """Ends a session 12 hours (SESSION_ABSOLUTE_SECONDS) after sign-in, however active it was.
 
-    The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); pages warn before it
+    The idle timeout is Django's own (SESSION_COOKIE_AGE, renewed by SessionTouchMiddleware); pages warn before it
     (core/context_processors.py, static/js/app.js) and `keepalive` renews it."""
 
     def __init__(self, get_response):
@@ -79,7 +122,8 @@ class RequireMFAMiddleware:
             # Public pages (login_not_required) stay public.
             and getattr(view_func, "login_required", True)
             and request.path not in self.allowed_paths()
-            and not Authenticator.objects.filter(user=user).exists()
+            # Kept in step with allauth's authenticators (accounts/signals.py): no query on each request.
+            and not user.has_authenticator
         ):
             messages.warning(
                 request,

@@ -345,6 +345,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     notice_digest_minutes = models.PositiveSmallIntegerField(
         _("how I hear of case events"), choices=NoticeDigest.choices, null=True, blank=True
     )
+    # Whether the account has a second factor (an allauth authenticator), kept in step with allauth's table by
+    # accounts/signals.py. Read on every signed-in request (core.security.RequireMFAMiddleware) from the account
+    # row the request loads anyway, instead of one more query per page.
+    has_authenticator = models.BooleanField(_("has a second factor"), default=False, editable=False)
 
     objects = UserManager()
     # Set by UserQuerySet.with_training(), or by training_status() on first use.

@@ -1,21 +1,24 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import County, Organization, ServiceCategory, User
 from referrals import policy
-from referrals.models import Referral, ReferralStatus, Urgency
+from referrals.models import Referral, ReferralStatus, Routing, Urgency
 
 
 class ReferralFilter(django_filters.FilterSet):
-    """Filters for the case list. Every choice list is built from what the person may already see."""
+    """Filters for the case list. The choice lists are the directory's (public) counties, kinds of help and partner
+    organizations, and the person's own hub's staff: none is read from the cases, which would mean reading every
+    case of the hub to draw the form. A filter across needs or routings is an EXISTS, so a case never repeats and
+    the list needs no DISTINCT."""
 
     status = django_filters.ChoiceFilter(
         choices=ReferralStatus.choices, label=_("Status"), empty_label=_("Any status")
     )
     county = django_filters.ModelChoiceFilter(
-        queryset=County.objects.none(), label=_("County"), empty_label=_("Any county")
+        queryset=County.objects.all(), label=_("County"), empty_label=_("Any county")
     )
     category = django_filters.ModelChoiceFilter(
         field_name="needs__category",
@@ -27,8 +30,8 @@ class ReferralFilter(django_filters.FilterSet):
         choices=Urgency.choices, label=_("Urgency"), empty_label=_("Any urgency")
     )
     organization = django_filters.ModelChoiceFilter(
-        field_name="needs__routings__organization",
-        queryset=Organization.objects.none(),
+        queryset=Organization.objects.filter(is_partner=True).order_by("name"),
+        method="filter_sent_to",
         label=_("Sent to"),
         empty_label=_("Any organization"),
     )
@@ -44,14 +47,9 @@ class ReferralFilter(django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         user = request.user
-        visible = self.queryset
         self._user = user
-        self.filters["county"].queryset = County.objects.filter(pk__in=visible.values("county_id"))
         self.filters["category"].method = self.filter_category
         if policy.sees_hub_work(user):
-            self.filters["organization"].queryset = Organization.objects.filter(
-                routings__need__referral__in=visible
-            ).distinct()
             self.filters["assigned_to"].queryset = policy.assignee_choices(user)
         else:
             # Partners do not see who works on cases at the hub, which other organizations were involved, or the
@@ -65,6 +63,14 @@ class ReferralFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return policy.referrals_with_need(self._user, queryset, value)
+
+    def filter_sent_to(self, queryset, name, value):
+        """Cases with a need ever sent to the organization (hub staff only: partners do not have this filter)."""
+        if value is None:
+            return queryset
+        return queryset.filter(
+            Exists(Routing.objects.filter(need__referral=OuterRef("pk"), organization=value))
+        )
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -185,8 +185,8 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         indexes = [
-            # The case list: a hub's cases, newest first.
-            models.Index(fields=["hub", "-created_at"], name="referral_hub_created_idx"),
+            # The case list: a hub's cases, newest first, and its keyset pages (created_at, id) < (…, …).
+            models.Index(fields=["hub", "-created_at", "-id"], name="referral_hub_created_idx"),
             # My work's open cases and the escalations' join: a hub's open cases, newest first.
             models.Index(fields=["hub", "status", "-created_at"], name="referral_hub_status_idx"),
             # The retention purge: closed cases past the retention period whose data is still there.

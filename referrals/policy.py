@@ -377,14 +377,12 @@ def prefetch_needs_for(user) -> Prefetch:
 
 
 def referrals_with_need[QS: QuerySet[Referral]](user, queryset: QS, category) -> QS:
-    """Filter cases by a need, counting for a partner only the needs sent to its organization."""
+    """Filter cases by a need, counting for a partner only the needs sent to its organization. An EXISTS: each case
+    once, without DISTINCT over the list."""
+    needs = Need.objects.filter(referral=OuterRef("pk"), category=category)
     if is_partner_staff(user):
-        queryset = queryset.filter(
-            needs__category=category, needs__routings__organization_id=user.organization_id
-        )
-    else:
-        queryset = queryset.filter(needs__category=category)
-    return queryset.distinct()
+        needs = needs.filter(routings__organization_id=user.organization_id)
+    return queryset.filter(Exists(needs))
 
 
 # Contact details, notes and the timeline.

@@ -25,16 +25,16 @@ from referrals.models import (
     Urgency,
 )
 
+# Newest first; among cases logged in the same instant, the newest id first (a keyset: core/pagination.py).
+CASE_LIST_ORDER = ["-created_at", "-pk"]
+
 
 def case_list(filtered, user):
-    """The case list's rows, newest first, from the person's scoped and filtered cases.
-
-    Only a filter across needs or routings joins rows that can repeat a case; DISTINCT is added then and only then,
-    because it stops PostgreSQL from reading the first page straight off the (hub, created_at) index."""
-    query = filtered.query
-    if any(query.alias_refcount[alias] for alias in query.alias_map if alias != query.get_initial_alias()):
-        filtered = filtered.distinct()
-    return with_list_data(filtered, user).order_by("-created_at")
+    """The case list's rows, newest first (the newest id first among cases logged in the same instant), from the
+    person's scoped and filtered cases. The filters across needs and routings are EXISTS (referrals/filters.py):
+    no row repeats, so there is no DISTINCT, which would stop PostgreSQL from reading the first page straight off
+    the (hub, created_at) index."""
+    return with_list_data(filtered, user).order_by(*CASE_LIST_ORDER)
 
 
 def with_list_data(referrals, user):

@@ -43,7 +43,7 @@ for i in range(50):
         services.routing_create(user=coordinator, need=need, service=best.service, by_phone=not best.answers_in_app)
 session = SessionStore()
 session[SESSION_KEY] = str(coordinator.pk)
-session[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+session[BACKEND_SESSION_KEY] = 'accounts.backends.AuthenticationBackend'
 session[HASH_SESSION_KEY] = coordinator.get_session_auth_hash()
 session.create()
 print(case.reference, session.session_key)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.csv_export import csv_response
+from core.pagination import keyset_page
 from directory.access import is_team_coordinator, services_editable_by
 from directory.models import User
 from directory.types import AuthenticatedRequest
@@ -67,7 +68,9 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     visible = Referral.objects.visible_to(request.user)
     filterset = ReferralFilter(request.GET, queryset=visible, request=request)
     referrals = selectors.case_list(filterset.qs, request.user)
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        referrals, request, order=selectors.CASE_LIST_ORDER, per_page=PAGE_SIZE, datetimes=("created_at",)
+    )
     return render_page(
         request,
         "referrals/referral_list.html",

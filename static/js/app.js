@@ -44,7 +44,8 @@
     var text = document.getElementById("session-warning-text");
     var stay = warning.querySelector("[data-session-stay]");
     var warningText = text.textContent;
-    var renewed = Date.now();
+    // The server renews the session at most once a minute: count from its last renewal, not from this page's load.
+    var renewed = Date.now() - (idle - Number(settings.idleLeft || settings.idleSeconds) * 1000);
     var timer = null;
     var returnFocus = null;
     var ended = false;

@@ -65,3 +65,26 @@ def test_the_authenticator_secret_is_encrypted_at_rest(volunteer):
         stored = repr(cursor.fetchall())
     assert TOTP_SECRET not in stored
     assert Authenticator.objects.filter(user=volunteer).exists()
+
+
+def test_an_authenticator_removed_sends_every_session_of_the_account_back_to_set_one_up(volunteer):
+    """The second factor is read from the account row each request loads (no query of its own): removing the
+    authenticator, here as the Django admin would, must still be seen at once by every session of the account."""
+    from tests.conftest import client_for
+
+    here, elsewhere = client_for(volunteer), client_for(volunteer)
+    assert here.get("/").status_code == 200 and elsewhere.get("/").status_code == 200
+    Authenticator.objects.filter(user=volunteer, type=Authenticator.Type.TOTP).delete()
+    assert here.get("/")["Location"] == "/accounts/2fa/totp/activate/"
+    assert elsewhere.get("/")["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_removing_one_of_two_authenticators_leaves_the_account_its_second_factor(client, hub):
+    make_user("nuevo@example.org", hub, "volunteer", mfa=False)
+    sign_in(client, "nuevo@example.org")
+    enroll(client)  # an authenticator app, and recovery codes
+    assert client.get("/").status_code == 200
+    Authenticator.objects.filter(
+        user__email="nuevo@example.org", type=Authenticator.Type.RECOVERY_CODES
+    ).delete()
+    assert client.get("/").status_code == 200
