@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services
@@ -93,6 +94,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
     return render_record_list(request, UserFilter, queryset, USER_TABLE, context)
 
 
+@sensitive_post_parameters()  # a staff member's email
 @GET_OR_POST
 @admin_reauthenticated
 def user_invite(request: AuthenticatedRequest) -> HttpResponse:
@@ -109,6 +111,7 @@ def user_invite(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form})
 
 
+@sensitive_post_parameters()
 @GET_OR_POST
 @admin_reauthenticated
 def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:

@@ -408,9 +408,38 @@ TASK_RETRY_DELAYS = [int(delay) for delay in env_list("TASK_RETRY_DELAYS", "60,3
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Errors without personal data (core/errors.py, core/sentry.py) ---
+# Error reports hide every posted value, query string, cookie, local variable and the signed-in person, whatever the
+# view; values quoted in exception messages are replaced too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.errors.PersonalDataFilter"
+DEFAULT_EXCEPTION_REPORTER = "core.errors.PersonalDataExceptionReporter"
+# Who gets an email for each server error (DEBUG off): comma-separated addresses, "Name <a@example.org>" or bare.
+ADMINS = env_list("ADMINS")
+# Optional: Sentry (or GlitchTip) for server errors, without personal data (core/sentry.py).
+SENTRY_DSN = env_secret("SENTRY_DSN").strip()  # or SENTRY_DSN_FILE
+if SENTRY_DSN:
+    from core.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", ""))
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    # Values the request carried, emails and phone-like numbers are replaced in the log's tracebacks too.
+    "formatters": {"scrubbed": {"()": "core.errors.ScrubbingFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "scrubbed"},
+        # Django's errors (a 500, a suspicious request) by email to ADMINS, reported by DEFAULT_EXCEPTION_REPORTER.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+            "include_html": False,
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Replaces Django's own "django" logger (whose console handler printed its messages a second time in DEBUG).
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": LOG_LEVEL}},
 }

@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from core.crypto import phone_digest
 from core.forbidden import no_forbidden_content
@@ -121,6 +122,7 @@ def response_deadline(*, urgency: str, service: Service | None, now: datetime) -
     return now + timedelta(hours=hours)
 
 
+@sensitive_variables("contact_name", "contact_phone", "best_times", "notes")
 @transaction.atomic
 def referral_create(
     *,
@@ -465,6 +467,7 @@ def routing_accept(*, user: User, routing: Routing) -> Routing:
     return routing
 
 
+@sensitive_variables("note")
 @transaction.atomic
 def routing_decline(*, user: User, routing: Routing, reason: str, note: str = "") -> Routing:
     if reason not in DeclineReason.values:
@@ -569,6 +572,7 @@ def need_withdraw(*, user: User, need: Need) -> Need:
     return need
 
 
+@sensitive_variables("body")
 @transaction.atomic
 def note_add(*, user: User, referral: Referral, body: str, routing: Routing | None = None) -> Note:
     body = body.strip()

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from core.resume import take_kept_form
 from directory.models import User
@@ -40,6 +41,7 @@ from referrals.views.kept import kept_intake_form, refill_case_forms
 SUGGESTIONS_SHOWN = 5
 
 
+@sensitive_post_parameters()  # the family's name, phone and notes
 @case_view
 def referral_create(request: AuthenticatedRequest) -> HttpResponse:
     require_intake(request)
@@ -202,6 +204,7 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
     return context
 
 
+@sensitive_post_parameters()
 @acting
 def add_note(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     user = request.user
@@ -219,6 +222,7 @@ def add_note(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     return redirect(referral)
 
 
+@sensitive_post_parameters()
 @acting
 def add_follow_up(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference, write=True)

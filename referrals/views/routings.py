@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from directory.models import Service
 from directory.types import AuthenticatedRequest
@@ -207,6 +208,7 @@ def _hub_routing(request: AuthenticatedRequest, reference: str, routing_id: int)
     return referral, routing
 
 
+@sensitive_post_parameters()
 @acting
 def phone_answer(request: AuthenticatedRequest, reference: str, routing_id: int) -> HttpResponse:
     """The hub records what the organization it called said: accepted, declined (why) or no answer."""
@@ -270,6 +272,7 @@ def accept_routing(request: AuthenticatedRequest, reference: str, routing_id: in
     return redirect(referral)
 
 
+@sensitive_post_parameters()
 @acting
 def decline_routing(request: AuthenticatedRequest, reference: str, routing_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, reference)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.phones import parse_family_phone
@@ -21,6 +22,7 @@ class SearchForm(forms.Form):
     )
 
 
+@sensitive_post_parameters()  # a phone number or a name
 @case_view
 @require_http_methods(["GET", "POST"])
 def case_search(request: AuthenticatedRequest) -> HttpResponse:
@@ -53,6 +55,7 @@ def case_search(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters()
 @case_view
 @require_POST
 def same_phone(request: AuthenticatedRequest) -> HttpResponse:
