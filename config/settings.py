@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "core.security.PublicCacheGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body: oversize bodies and file parts get a 413 unread.
+    "core.limits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.security.SessionTouchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -408,7 +410,8 @@ TASK_RETRY_DELAYS = [int(delay) for delay in env_list("TASK_RETRY_DELAYS", "60,3
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# --- Errors without personal data (core/errors.py, core/sentry.py) ---
+# --- Errors without personal data, and requests refused early (core/errors.py, core/error_pages.py, core/outage.py,
+# core/limits.py) ---
 # Error reports hide every posted value, query string, cookie, local variable and the signed-in person, whatever the
 # view; values quoted in exception messages are replaced too.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "core.errors.PersonalDataFilter"
@@ -421,6 +424,16 @@ if SENTRY_DSN:
     from core.sentry import init_sentry
 
     init_sentry(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", ""))
+# The bilingual pages for a form that expired (403), a bad request (400) and a server error; handler400/handler500
+# are in config/urls.py.
+CSRF_FAILURE_VIEW = "core.error_pages.csrf_failure"
+# No form takes files, and none needs more than this (bytes): larger bodies and any file part get a 413 before they
+# are read. The proxies in deploy/ should refuse the same size.
+MAX_REQUEST_BODY = int(os.environ.get("MAX_REQUEST_BODY", str(1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+# Django's parser stops at the first file part's headers (the upload handlers stay Django's: without any, the parser
+# would read the whole body in one go).
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {

@@ -28,3 +28,7 @@ urlpatterns = [
 
 if settings.BENCHMARK_VIEWS:
     urlpatterns.append(path("bench/", include("core.bench")))
+
+# Standalone bilingual pages; a database failure becomes a 503 (core/error_pages.py).
+handler400 = "core.error_pages.bad_request"
+handler500 = "core.error_pages.server_error"
