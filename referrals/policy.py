@@ -285,10 +285,14 @@ def may_purge(user, referral: Referral) -> bool:
     return coordinates(user, referral)
 
 
-def get_referral_for_user(user, reference: str, *, write: bool = False) -> Referral:
-    """The referral if the user may see it (404 otherwise); with write=True, 403 for those who may only look."""
+def get_referral_for_user(
+    user, reference: str, *, write: bool = False, queryset: QuerySet[Referral] | None = None
+) -> Referral:
+    """The referral if the user may see it (404 otherwise); with write=True, 403 for those who may only look.
+    `queryset`: referral rows with what a page reads annotated (the case page's), scoped here like any."""
+    queryset = Referral.objects.all() if queryset is None else queryset
     referral = get_object_or_404(
-        visible_referrals(user, Referral.objects.all()).select_related(
+        visible_referrals(user, queryset).select_related(
             "hub", "county", "language", "created_by", "assigned_to", "incident"
         ),
         reference=reference,
@@ -389,15 +393,21 @@ def referrals_with_need[QS: QuerySet[Referral]](user, queryset: QS, category) ->
 
 
 def active_consent(referral: Referral) -> Consent | None:
+    """The consent in force, if any. Read from the case's consents: one query, none when the caller prefetched
+    `consents` (the case page)."""
+    return _in_force(referral.consents.all())
+
+
+def _in_force(consents) -> Consent | None:
     now = timezone.now()
-    for consent in referral.consents.prefetch_related("categories").filter(revoked_at__isnull=True):
-        if consent.is_active(now):
-            return consent
-    return None
+    return next((consent for consent in consents if consent.is_active(now)), None)
 
 
-def can_see_contact(user, referral: Referral, *, consent: Consent | None = None) -> bool:
-    """Hub staff on the case always; a partner only while its routing is live and the family's consent covers it."""
+def can_see_contact(
+    user, referral: Referral, *, consent: Consent | None = None, routings: list[Routing] | None = None
+) -> bool:
+    """Hub staff on the case always; a partner only while its routing is live and the family's consent covers it.
+    `routings`: the case's routings this person sees (`routings_visible_to`), when the caller has loaded them."""
     if manages(user, referral):
         return True
     if not is_partner_staff(user) or not referral.is_open:
@@ -406,22 +416,27 @@ def can_see_contact(user, referral: Referral, *, consent: Consent | None = None)
     if consent is None:
         return False
     covered = {category.pk for category in consent.categories.all()}
-    live = Routing.objects.filter(
-        need__referral=referral,
-        organization_id=user.organization_id,
-        need__category_id__in=covered,
-    ).filter(
+    routings = routings if routings is not None else list(routings_visible_to(user, referral))
+    now = timezone.now()
+    return any(
+        routing.organization_id == user.organization_id
+        and routing.need.referral_id == referral.pk
+        and routing.need.category_id in covered
         # A pending routing past its deadline is over, even before process_deadlines marks it expired.
-        Q(status=RoutingStatus.ACCEPTED) | Q(status=RoutingStatus.PENDING, deadline__gt=timezone.now())
+        and (
+            routing.status == RoutingStatus.ACCEPTED
+            or (routing.status == RoutingStatus.PENDING and routing.deadline > now)
+        )
+        for routing in routings
     )
-    return live.exists()
 
 
 def consent_withdrawn(referral: Referral, *, consent: Consent | None = None) -> bool:
     """The family took back its consent (and gave none since). `consent`: the active one, if the caller has it."""
     if consent is not None:
         return False
-    return active_consent(referral) is None and referral.consents.filter(revoked_at__isnull=False).exists()
+    consents = list(referral.consents.all())  # one read for both questions (none if prefetched)
+    return _in_force(consents) is None and any(consent.revoked_at is not None for consent in consents)
 
 
 def notes_visible_to(
