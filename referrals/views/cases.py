@@ -12,7 +12,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from core.resume import take_kept_form
 from directory.models import User
 from directory.types import AuthenticatedRequest
-from referrals import audit, policy, selectors, services
+from referrals import audit, policy, services
+from referrals.case_page import case_rows, offer, read_consents, same_phone
 from referrals.forms import (
     AssignForm,
     CloseForm,
@@ -104,7 +105,7 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
 @case_view
 def referral_detail(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     kept = take_kept_form(request)  # taken first: on a case the person may no longer see, it is dropped
-    referral = get_referral_for_user(request.user, reference)
+    referral = get_referral_for_user(request.user, reference, queryset=case_rows(request.user))
     context = case_context(referral, user=request.user)
     refill_case_forms(request, referral, context, kept)
     return render(request, "referrals/referral_detail.html", context)
@@ -114,10 +115,11 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
     """Everything the case page shows this person. The htmx answers render parts of the same page from it, so a
     fragment never shows more than the page would. `log_view=False` for a fragment that shows no contact or notes."""
     manages = policy.manages(user, referral)
+    read_consents(referral)
     consent = active_consent(referral)
-    show_contact = can_see_contact(user, referral, consent=consent)
-
     routings = list(routings_visible_to(user, referral))
+    show_contact = can_see_contact(user, referral, consent=consent, routings=routings)
+
     needs = list(needs_visible_to(user, referral))
     for need in needs:
         need.referral = referral  # the suggestions read its county and language: no query per need
@@ -192,11 +194,24 @@ def case_context(referral: Referral, *, user: User, log_view: bool = True) -> di
         "has_open_needs": any(need.is_open for need in needs),
     }
     if manages:
-        context["same_phone"] = selectors.open_cases_with_same_phone(user, referral)
+        context["same_phone"] = same_phone(user, referral)
         context["follow_ups"] = referral.follow_ups.select_related("assigned_to")
-        context["follow_up_form"] = FollowUpForm(hub=referral.hub, initial={"assigned_to": user})
-        context["assign_form"] = AssignForm(hub=referral.hub, initial={"assignee": referral.assigned_to})
-        if referral.is_open and (referral.incident is None or referral.incident.is_open):
+        context["follow_up_form"] = follow_up_form = FollowUpForm(
+            hub=referral.hub, initial={"assigned_to": user}
+        )
+        context["assign_form"] = assign_form = AssignForm(
+            hub=referral.hub, initial={"assignee": referral.assigned_to}
+        )
+        if referral.is_open:
+            # Both forms offer the hub's staff (drawn only while the case is open): read once for the two.
+            staff = list(policy.hub_staff(referral.hub_id))
+            offer(follow_up_form.fields["assigned_to"], staff)
+            offer(assign_form.fields["assignee"], staff)
+        if (
+            referral.is_open
+            and (referral.incident is None or referral.incident.is_open)
+            and getattr(referral, "open_incidents", True)  # none to offer: no form (case_page.case_rows)
+        ):
             # Linking later: the hub's open incidents, the case's county first (one query, when drawn).
             context["incident_form"] = LinkIncidentForm(
                 user=user, initial={"incident": referral.incident_id}, county_first=referral.county_id
