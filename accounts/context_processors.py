@@ -1,12 +1,10 @@
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from directory import access
 from referrals import policy, selectors
-from referrals.models import RoutingStatus
 
 
 class NavItem(tuple):
@@ -17,6 +15,8 @@ class NavItem(tuple):
     def __new__(cls, url: str, label: str | Promise, waiting: int | None = None) -> "NavItem":
         item = super().__new__(cls, (url, label))
         item.waiting = waiting
+        # What the badge shows: the number, or "99+" past BADGE_LIMIT.
+        item.badge = f"{BADGE_LIMIT}+" if waiting is not None and waiting > BADGE_LIMIT else waiting
         return item
 
     @property
@@ -30,17 +30,17 @@ class NavItem(tuple):
 
 def _new_in_queue(user) -> int:
     """The partner's pending routings still in time to answer: one COUNT, scoped to their organization."""
-    return (
-        selectors.partner_queue(user)
-        .filter(status=RoutingStatus.PENDING, deadline__gt=timezone.now())
-        .order_by()
-        .count()
-    )
+    return selectors.waiting_in_queue(user).count()
+
+
+# A badge says "99+" past this: counting a hub's every escalation on each page would read all its open needs.
+BADGE_LIMIT = 99
 
 
 def _waiting_escalations(user) -> int:
-    """The coordinator's escalations, counted as the escalations page lists them: one COUNT."""
-    return selectors.escalations(user).order_by().count()
+    """The coordinator's escalations, counted as the escalations page lists them, up to BADGE_LIMIT + 1: one COUNT
+    that stops there."""
+    return selectors.escalations(user).order_by()[: BADGE_LIMIT + 1].count()
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -355,18 +355,41 @@ class Routing(models.Model):
     # Referred by phone: the organization has no active staff account to answer in the app, so the hub called it
     # and records its answer (accepted / declined / no answer). Same deadlines and escalation as any routing.
     by_phone = models.BooleanField(_("referred by phone"), default=False)
+    # The partner queue's order: waiting for an answer (0), accepted (1), then the rest (2). Stored by the database
+    # from the status, so that routing_queue_idx reads a queue page in order, whatever its length.
+    queue_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(status=RoutingStatus.PENDING, then=models.Value(0)),
+            models.When(status=RoutingStatus.ACCEPTED, then=models.Value(1)),
+            default=models.Value(2),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("routing")
         verbose_name_plural = _("routings")
         indexes = [
-            # The partner queue: an organization's routings by status, soonest deadline first.
-            models.Index(fields=["organization", "status", "deadline"], name="routing_queue_idx"),
+            # The partner queue: an organization's routings, waiting then accepted then the rest, soonest deadline
+            # first (and its keyset pages); its badge: pending ones still in time.
+            models.Index(fields=["organization", "queue_rank", "deadline", "id"], name="routing_queue_idx"),
             # Escalations: does a need have a live, declined or expired routing?
             models.Index(fields=["need", "status"], name="routing_need_status_idx"),
             # The deadline job: pending routings past their deadline.
             models.Index(fields=["status", "deadline"], name="routing_status_deadline_idx"),
+            # The suggestions' spare places: each service's live (pending or accepted) routings.
+            models.Index(
+                fields=["service"], condition=Q(status__in=LIVE_ROUTING), name="routing_live_service_idx"
+            ),
+            # The suggestions' response times: an organization's answered routings of the last months.
+            models.Index(
+                fields=["organization", "created_at"],
+                condition=Q(responded_at__isnull=False),
+                include=["responded_at"],
+                name="routing_answered_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -48,20 +48,22 @@ def partner_queue(user):
         .select_related(
             "need__category", "need__referral__county", "need__referral__language", "need__referral__incident"
         )
-        .order_by(
-            # pending (0), accepted (1), ended (2)
-            _status_rank(),
-            "deadline",
-        )
+        .order_by(*QUEUE_ORDER)
     )
 
 
-def _status_rank():
-    return Case(
-        When(status=RoutingStatus.PENDING, then=Value(0)),
-        When(status=RoutingStatus.ACCEPTED, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
+# Waiting for an answer, then accepted, then the rest (Routing.queue_rank), soonest deadline first (a keyset).
+QUEUE_ORDER = ["queue_rank", "deadline", "pk"]
+
+
+def waiting_in_queue(user):
+    """The partner's routings waiting for its answer and still in time (the queue's badge), read off the queue's
+    index: queue_rank 0 is pending."""
+    return Routing.objects.filter(
+        organization_id=user.organization_id,
+        queue_rank=0,
+        status=RoutingStatus.PENDING,
+        deadline__gt=timezone.now(),
     )
 
 
@@ -95,8 +97,12 @@ def escalations(user):
         .exclude(Exists(answered_or_waiting_in_time))
         .select_related("category", "referral__county", "referral__language")
         .prefetch_related(Prefetch("routings", queryset=Routing.objects.select_related("organization")))
-        .order_by("referral__created_at")
+        .order_by(*ESCALATIONS_ORDER)
     )
+
+
+# The oldest case first, each case's needs in the order they were logged (a keyset: core/pagination.py).
+ESCALATIONS_ORDER = ["referral__created_at", "pk"]
 
 
 def open_cases_with_same_phone(user, referral: Referral) -> dict:
@@ -249,4 +255,4 @@ def incident_partner_routings(user, incident: Incident):
         Routing.objects.select_related(
             "need__category", "need__referral__county", "need__referral__language"
         ),
-    ).order_by(_status_rank(), "deadline")
+    ).order_by(*QUEUE_ORDER)

@@ -152,6 +152,14 @@ def client_for(user: User, *, reauthenticated: bool = False) -> Client:
     return client
 
 
+def measured_client_for(user: User) -> Client:
+    """A client signed in as `user` whose session was written a moment ago, as for anyone using the app: the next
+    requests within the minute write no session (core.security.SessionTouchMiddleware). For query budgets."""
+    client = client_for(user)
+    assert client.post("/accounts/keepalive/").status_code == 204
+    return client
+
+
 def sign_in(client: Client, email: str, password: str = PASSWORD):
     """Sign in through the real forms: password, then the authenticator code. Returns the last response."""
     response = client.post("/accounts/login/", {"login": email, "password": password})

@@ -88,7 +88,14 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
 def partner_queue(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.may_use_queue(request.user):
         raise PermissionDenied
-    page = Paginator(selectors.partner_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        selectors.partner_queue(request.user),
+        request,
+        order=selectors.QUEUE_ORDER,
+        per_page=PAGE_SIZE,
+        datetimes=("deadline",),
+        count=False,
+    )
     # Each of the organization's services with its one-tap "we're full tonight" switch (directory.manage).
     own_services = services_editable_by(request.user).order_by("name")
     return render_page(
@@ -100,7 +107,14 @@ def partner_queue(request: AuthenticatedRequest) -> HttpResponse:
 def escalations(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.may_see_escalations(request.user):
         raise PermissionDenied
-    page = Paginator(selectors.escalations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        selectors.escalations(request.user),
+        request,
+        order=selectors.ESCALATIONS_ORDER,
+        per_page=PAGE_SIZE,
+        datetimes=("referral__created_at",),
+        count=False,
+    )
     return render_page(
         request,
         "referrals/escalations.html",

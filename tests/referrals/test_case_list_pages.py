@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core import pagination
 from referrals import services
-from referrals.models import Referral
+from referrals.models import Referral, Routing
 from tests.conftest import client_for
 from tests.referrals.conftest import log_case
 
@@ -23,9 +23,9 @@ def references(page: str) -> list[str]:
     return re.findall(r'class="fw-semibold" href="/referrals/(R-[0-9A-Z]+)/"', page)
 
 
-def link(page: str, label: str) -> str | None:
+def link(page: str, label: str, path: str = "/referrals/") -> str | None:
     found = re.search(rf'<a class="page-link" href="([^"]+)"[^>]*>{label}</a>', page)
-    return "/referrals/" + found.group(1).replace("&amp;", "&") if found else None
+    return path + found.group(1).replace("&amp;", "&") if found else None
 
 
 def test_older_and_newer_walk_every_case_once_in_order(volunteer, durham, spanish):
@@ -110,3 +110,48 @@ def test_the_filter_choices_are_the_directorys_not_read_from_the_cases(coordinat
     form = client_for(coordinator).get("/referrals/").context["filter"].form
     assert partner_org in form.fields["organization"].queryset
     assert form.fields["county"].queryset.count() == 100
+
+
+def test_the_queue_pages_keep_its_order_waiting_then_accepted_each_routing_once(
+    volunteer, partner, durham, spanish, legal_a
+):
+    routings = []
+    for _ in range(30):
+        case = log_case(volunteer, durham, spanish)
+        routings.append(services.routing_create(user=volunteer, need=case.needs.get(), service=legal_a))
+    for routing in routings[:10]:
+        services.routing_accept(user=partner, routing=routing)
+    client = client_for(partner)
+    first = client.get("/referrals/queue/")
+    second = client.get(link(first.content.decode(), "Next", "/referrals/queue/"))
+    shown = [r.pk for page in (first, second) for r in page.context["page"].object_list]
+    assert len(shown) == len(set(shown)) == 30
+    statuses = [Routing.objects.get(pk=pk).status for pk in shown]
+    assert statuses == ["pending"] * 20 + ["accepted"] * 10
+    assert link(second.content.decode(), "Next", "/referrals/queue/") is None
+    assert [
+        r.pk
+        for r in client.get(link(second.content.decode(), "Previous", "/referrals/queue/"))
+        .context["page"]
+        .object_list
+    ] == shown[:25]
+
+
+def test_the_escalations_badge_stops_counting_past_its_limit(
+    monkeypatch, coordinator, volunteer, partner, durham, spanish, legal_a
+):
+    from accounts import context_processors
+
+    for _ in range(3):
+        case = log_case(volunteer, durham, spanish)
+        routing = services.routing_create(user=volunteer, need=case.needs.get(), service=legal_a)
+        services.routing_decline(user=partner, routing=routing, reason="no_capacity")
+    client = client_for(coordinator)
+    assert (
+        '<span class="badge rounded-pill text-bg-warning" aria-hidden="true">3</span>'
+        in client.get("/").content.decode()
+    )
+    monkeypatch.setattr(context_processors, "BADGE_LIMIT", 2)
+    page = client.get("/").content.decode()
+    assert '<span class="badge rounded-pill text-bg-warning" aria-hidden="true">2+</span>' in page
+    assert "2+ waiting" in page
