@@ -72,12 +72,16 @@ def test_the_benchmark_changelist_filters_by_county_and_status(
     open_durham = log_case(coordinator, durham, spanish)
     closed_durham = log_case(coordinator, durham, spanish)
     # Its state, not how it got there.
-    Referral.objects.filter(pk=closed_durham.pk).update(status="closed", outcome="helped", closed_at=timezone.now())
+    Referral.objects.filter(pk=closed_durham.pk).update(
+        status="closed", outcome="helped", closed_at=timezone.now()
+    )
     open_wake = log_case(coordinator, wake, spanish)
     superuser = make_user("root@example.org", hub, "admin", is_staff=True, is_superuser=True)
     client.force_login(superuser)
 
-    response = client.get(f"/bench-admin/referrals/referral/?county__fips__exact={durham.pk}&status__exact=open")
+    response = client.get(
+        f"/bench-admin/referrals/referral/?county__fips__exact={durham.pk}&status__exact=open"
+    )
 
     assert response.status_code == 200
     body = response.content.decode()
