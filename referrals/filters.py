@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import QuickSelect
 from directory.models import County, Organization, ServiceCategory, User
 from referrals import policy
 from referrals.models import Referral, ReferralStatus, Routing, Urgency
@@ -15,28 +16,30 @@ class ReferralFilter(django_filters.FilterSet):
     the list needs no DISTINCT."""
 
     status = django_filters.ChoiceFilter(
-        choices=ReferralStatus.choices, label=_("Status"), empty_label=_("Any status")
+        widget=QuickSelect, choices=ReferralStatus.choices, label=_("Status"), empty_label=_("Any status")
     )
     county = django_filters.ModelChoiceFilter(
-        queryset=County.objects.all(), label=_("County"), empty_label=_("Any county")
+        widget=QuickSelect, queryset=County.objects.all(), label=_("County"), empty_label=_("Any county")
     )
     category = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
         field_name="needs__category",
         queryset=ServiceCategory.objects.all(),
         label=_("Need"),
         empty_label=_("Any need"),
     )
     urgency = django_filters.ChoiceFilter(
-        choices=Urgency.choices, label=_("Urgency"), empty_label=_("Any urgency")
+        widget=QuickSelect, choices=Urgency.choices, label=_("Urgency"), empty_label=_("Any urgency")
     )
     organization = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
         queryset=Organization.objects.filter(is_partner=True).order_by("name"),
         method="filter_sent_to",
         label=_("Sent to"),
         empty_label=_("Any organization"),
     )
     assigned_to = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), label=_("Assigned to"), empty_label=_("Anyone")
+        widget=QuickSelect, queryset=User.objects.none(), label=_("Assigned to"), empty_label=_("Anyone")
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Follow-up overdue"))
 
