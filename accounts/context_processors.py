@@ -11,6 +11,7 @@ class NavItem(tuple):
     """A top-bar link. Unpacks as (url, label); `waiting` is the count on its badge (None: the link has none)."""
 
     waiting: int | None
+    badge: int | str | None
 
     def __new__(cls, url: str, label: str | Promise, waiting: int | None = None) -> "NavItem":
         item = super().__new__(cls, (url, label))
