@@ -34,9 +34,11 @@ def my_work(request: AuthenticatedRequest) -> HttpResponse:
         due = policy.follow_ups_due_scope(
             user, FollowUp.objects.filter(done_at__isnull=True, due_date__lte=today)
         )
-        context["due_follow_ups"] = due.select_related("referral", "assigned_to").order_by("due_date")[
-            :PAGE_SIZE
-        ]
+        context["due_follow_ups"] = (
+            due.select_related("referral", "assigned_to")
+            .defer(*(f"referral__{name}" for name in selectors.NOT_IN_LISTS))
+            .order_by("due_date")[:PAGE_SIZE]
+        )
         if policy.may_see_escalations(user):
             context["escalations"] = escalation_rows(selectors.escalations(user)[:PAGE_SIZE])
         if policy.needs_training_for_intake(user):

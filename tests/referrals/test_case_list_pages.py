@@ -155,3 +155,45 @@ def test_the_escalations_badge_stops_counting_past_its_limit(
     page = client.get("/").content.decode()
     assert '<span class="badge rounded-pill text-bg-warning" aria-hidden="true">2+</span>' in page
     assert "2+ waiting" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("coordinator", "/referrals/"),
+        ("coordinator", "/"),
+        ("coordinator", "/referrals/escalations/"),
+        ("partner", "/referrals/queue/"),
+        ("partner", "/"),
+    ],
+)
+def test_the_lists_do_not_read_a_familys_contact_details(
+    request, persona, url, volunteer, partner, durham, spanish, legal_a
+):
+    """A list row shows none of them, so none is read (or decrypted) to draw a list."""
+    case = log_case(volunteer, durham, spanish)
+    services.routing_create(user=volunteer, need=case.needs.get(), service=legal_a)
+    services.follow_up_add(
+        user=volunteer,
+        referral=case,
+        due_date=timezone.localdate(),
+        assigned_to=request.getfixturevalue("coordinator"),
+    )
+    log_case(volunteer, durham, spanish)
+    other = log_case(volunteer, durham, spanish)
+    services.routing_decline(
+        user=partner,
+        routing=services.routing_create(user=volunteer, need=other.needs.get(), service=legal_a),
+        reason="no_capacity",
+    )
+    client = client_for(request.getfixturevalue(persona))
+    if url:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert {case.reference, other.reference} & set(
+            references(response.content.decode()) + re.findall(r"R-[0-9A-Z]{6}", response.content.decode())
+        )
+        read = " ".join(query["sql"] for query in queries.captured_queries)
+        for column in ["contact_name", "contact_phone", "best_times", '"notes"']:
+            assert column not in read, (url, column)
