@@ -13,7 +13,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db.models import F, QuerySet
@@ -76,14 +76,34 @@ def _decode(cursor: str, fields: list[str], datetimes: set[str]) -> list:
         raise Http404(_("This page of the list does not exist."))
     decoded = []
     for field, value in zip(fields, values, strict=True):
-        if not isinstance(value, (str, int)) or isinstance(value, bool):
-            raise Http404(_("This page of the list does not exist."))
         if field in datetimes:
-            value = parse_datetime(value) if isinstance(value, str) else None
-            if value is None:
-                raise Http404(_("This page of the list does not exist."))
+            value = _datetime(value)
+        elif not isinstance(value, int) or isinstance(value, bool) or not -BIGINT <= value <= BIGINT:
+            # The other fields of a keyset order are integers (ids, ranks), within the database's range.
+            value = None
+        if value is None:
+            raise Http404(_("This page of the list does not exist."))
         decoded.append(value)
     return decoded
+
+
+# The largest integer a database column holds (PostgreSQL's bigint; SQLite's integer).
+BIGINT = 2**63 - 1
+
+
+def _datetime(value: Any) -> datetime | None:
+    """A cursor's date-time: written with its offset (_encode), and one the database can take (a date-time with a
+    made-up offset or at the edge of the calendar cannot be compared in UTC)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None or parsed.tzinfo is None:
+            return None
+        parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return parsed
 
 
 def keyset_page(
