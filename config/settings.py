@@ -20,7 +20,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
 
 
-BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+BOOLEANS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -47,7 +56,9 @@ def env_secret(name: str, default: str = "") -> str:
     try:
         return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
     except OSError as error:
-        raise ImproperlyConfigured(f"{name}_FILE names a file that cannot be read: {error.strerror}.") from error
+        raise ImproperlyConfigured(
+            f"{name}_FILE names a file that cannot be read: {error.strerror}."
+        ) from error
 
 
 def env_list(name: str, default: str = "", *, secret: bool = False) -> list[str]:
@@ -109,6 +120,10 @@ INSTALLED_APPS = [
 DEMO_DATA = env_bool("DEMO_DATA", DEBUG)
 # The benchmark's baseline pages (core/bench.py), for scripts/benchmark.sh only.
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+if BENCHMARK_VIEWS and not DEMO_DATA:
+    raise ImproperlyConfigured(
+        "BENCHMARK_VIEWS is for a benchmark on demo data (DEMO_DATA=True), never for a network's own database."
+    )
 # Anonymous visitors' copies of the public pages kept in the cache (directory/public/caching.py); off only to
 # measure the pages drawn every time.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
@@ -458,5 +473,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Replaces Django's own "django" logger (whose console handler printed its messages a second time in DEBUG).
-    "loggers": {"django": {"handlers": ["mail_admins"], "level": LOG_LEVEL}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # A request for another host name is anyone's to send, with text of their choosing: logged, never emailed.
+        "django.security.DisallowedHost": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }

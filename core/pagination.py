@@ -3,24 +3,25 @@ straight off an index, so the thousandth page costs what the first does. OFFSET 
 before the page; a COUNT of the whole list would read all of it. The count here stops at COUNT_LIMIT.
 
 A list's order is a few non-null fields ending with the primary key (unique, so no row is skipped or repeated).
-The cursor in the address is those values of the last (or first) row shown: it says where a page starts, nothing
-more, and the rows are read through the same scoped query as the first page, so a cursor made up by hand can only
+The cursor in the address holds those values of the last (or first) row shown, encrypted: it says where a page
+starts, nothing more, and the rows are read through the same scoped query as the first page, so a cursor made up by hand can only
 move within what the person may see. A cursor that cannot be read is a clear 404, as for a page number that does
 not exist.
 """
 
-import base64
-import binascii
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import Http404, HttpRequest
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+
+from core.crypto import decrypt, encrypt
 
 # A list says "more than 1,000" rather than counting a hub's whole history on every page.
 COUNT_LIMIT = 1000
@@ -63,14 +64,16 @@ def _value(row: Any, field: str) -> Any:
 
 
 def _encode(values: list) -> str:
+    """The cursor: the row's sort values, encrypted (core/crypto.py), so the address shows neither ids (counted across
+    the network, they would tell how busy other hubs are) nor when a case was logged."""
     plain = [value.isoformat() if isinstance(value, (date, datetime)) else value for value in values]
-    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
+    return encrypt(json.dumps(plain, separators=(",", ":")))
 
 
 def _decode(cursor: str, fields: list[str], datetimes: set[str]) -> list:
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = json.loads(decrypt(cursor))
+    except (InvalidToken, ValueError, UnicodeError):
         raise Http404(_("This page of the list does not exist.")) from None
     if not isinstance(values, list) or len(values) != len(fields):
         raise Http404(_("This page of the list does not exist."))

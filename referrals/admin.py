@@ -17,6 +17,12 @@ class ReferralBenchAdmin(admin.ModelAdmin):
     list_filter = ["status", "county", "needs__category", "needs__routings__organization"]
     ordering = ["-created_at"]
     list_per_page = 25
+    # The rows link nowhere: a case's own page in the admin would show its contact details, outside the policy and
+    # the access log.
+    list_display_links = None
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and super().has_view_permission(request)
 
     def has_add_permission(self, request):
         return False

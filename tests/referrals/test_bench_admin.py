@@ -88,3 +88,38 @@ def test_the_benchmark_changelist_filters_by_county_and_status(
     assert open_durham.reference in body
     assert closed_durham.reference not in body
     assert open_wake.reference not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_even_the_benchmarks_changelist_opens_no_case(client, hub, coordinator, durham, spanish, legal_a):
+    """The rows link nowhere and a case's own admin page is refused: it would show the family's contact details,
+    outside the policy and the access log."""
+    case = log_case(coordinator, durham, spanish)
+    superuser = make_user("root@example.org", hub, "admin", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    listing = client.get("/bench-admin/referrals/referral/").content.decode()
+    assert case.reference in listing and f"/referral/{case.pk}/change/" not in listing
+    assert client.get(f"/bench-admin/referrals/referral/{case.pk}/change/").status_code in (302, 403)
+    assert (
+        "Rosa"
+        not in client.get(f"/bench-admin/referrals/referral/{case.pk}/change/", follow=True).content.decode()
+    )
+
+
+def test_the_benchmark_pages_refuse_to_start_without_demo_data():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "BENCHMARK_VIEWS": "True",
+        "DEMO_DATA": "False",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "BENCHMARK_VIEWS is for a benchmark on demo data" in done.stderr
