@@ -50,8 +50,8 @@ print(case.reference, session.session_key)
 " 2>/dev/null | tail -n 1)
 reference=${cookie% *}
 session=${cookie#* }
-# As the scheduler would: /healthz answers 503 while routings wait and the deadline job has never run.
-$PY manage.py process_deadlines > /dev/null
+# As the scheduler would: /healthz answers 503 while work waits for a job that has never run.
+$PY manage.py run_schedule --once --skip backup > /dev/null
 
 start_server() {  # extra environment for this server, e.g. PUBLIC_PAGE_CACHE=False
   env "$@" .venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$PORT --workers "$WORKERS" --log-level error &
