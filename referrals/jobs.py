@@ -34,7 +34,7 @@ from referrals.services import referral_erase_expired, routing_expire
 DEADLINE_JOB = "process_deadlines"
 REMINDERS_JOB = "send_reminders"
 PURGE_JOB = "purge_expired"
-BACKUP_JOB = "backup"  # manage.py backup records its own JobRun
+BACKUP_JOB = "backup"  # recorded by manage.py backup
 # Notices already sent in a digest are kept this long (which digest told whom of what), then deleted by the purge.
 SENT_NOTICES_KEPT = timedelta(days=7)
 
@@ -109,7 +109,7 @@ def process_deadlines_task() -> dict:
     return process_deadlines()
 
 
-def _record_success(name: str) -> None:
+def record_success(name: str) -> None:
     """Recorded at the end of a job, so a run that failed half-way does not count as one."""
     JobRun.objects.update_or_create(name=name, defaults={"last_success": timezone.now()})
 
@@ -120,14 +120,14 @@ def process_deadlines(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     expired = expire_overdue_routings(now=now)
     digests = send_notice_digests(now=now)
-    _record_success(DEADLINE_JOB)
+    record_success(DEADLINE_JOB)
     return {"expired": expired, "digests": digests}
 
 
 def send_reminders(*, today: date | None = None) -> int:
     """The daily job: the follow-up reminders of the day (send_follow_up_reminders). Idempotent."""
     reminded = send_follow_up_reminders(today=today)
-    _record_success(REMINDERS_JOB)
+    record_success(REMINDERS_JOB)
     return reminded
 
 
@@ -145,7 +145,7 @@ def purge_expired(*, now: datetime | None = None, retention_days: int | None = N
         status=ReferralStatus.CLOSED, closed_at__lte=now - timedelta(days=days), purged_at__isnull=True
     ).only("pk")
     count = sum(referral_erase_expired(referral=referral) for referral in expired)
-    _record_success(PURGE_JOB)
+    record_success(PURGE_JOB)
     return count
 
 

@@ -1,12 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
-from django.utils import timezone
 
 from core.backup import BackupError, create_backup, parse_recipients, prepare_directory, prune_backups
-from referrals.models import JobRun
-
-BACKUP_JOB = "backup"
+from referrals.jobs import BACKUP_JOB, record_success
 
 
 class Command(BaseCommand):
@@ -35,6 +32,6 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         # Recorded last, so that a failed run does not count: /healthz tells when backups stopped.
-        JobRun.objects.update_or_create(name=BACKUP_JOB, defaults={"last_success": timezone.now()})
+        record_success(BACKUP_JOB)
         self.stdout.write(f"Wrote {path} ({path.stat().st_size:,} bytes, encrypted).")
         self.stdout.write(f"Deleted {len(deleted)} backup(s) older than {retention_days} days.")
